@@ -1,0 +1,41 @@
+# Each target sets up .venv itself when it is missing or older than pyproject.toml.
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     ?= habeas.db
+PEOPLE ?= 100000
+
+.PHONY: run test lint bench docs clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install -q -U pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+## run: set up, create $(DB) with demo data if it has none, print today's report
+run: $(STAMP)
+	$(BIN)/habeas --db $(DB) init
+	$(BIN)/habeas --db $(DB) demo --if-empty
+	$(BIN)/habeas --db $(DB) report
+
+## test: set up, lint and type-check, then the whole test suite
+test: $(STAMP) lint
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+## bench: print the benchmark figures (PEOPLE=100000 by default)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/held_on.py --people $(PEOPLE)
+	$(BIN)/python benchmarks/writes.py
+
+## docs: regenerate docs/cli.md from the commands' help
+docs: $(STAMP)
+	$(BIN)/python -m habeas.cli_reference > docs/cli.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

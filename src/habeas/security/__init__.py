@@ -1,0 +1,1 @@
+"""Secrets and tamper evidence: the audit chain's key and hashes, passphrases."""

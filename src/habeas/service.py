@@ -1,0 +1,288 @@
+"""The one write path: every create, update, retraction and revert of every record.
+
+Each call is one transaction that validates the records, checks that what they
+refer to exists, writes them, keeps the new version in the record history and
+appends a hash-chained audit entry per record. An error anywhere rolls it all
+back: nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from ulid import ULID
+
+from habeas.domain.dates import PartialDate
+from habeas.domain.records import RECORD_TYPES, Citation, Event, Record
+from habeas.domain.validation import validate
+from habeas.errors import ConflictError, ValidationError
+from habeas.security import audit
+from habeas.storage import codec
+from habeas.storage.store import Store
+from habeas.storage.tables import audit_entries, event_participants, events, record_versions
+
+ULID_TEXT = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
+STAMP_FIELDS = frozenset({"id", "version", "created_at", "updated_at", "retracted"})
+BATCH = 2000
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_ulid() -> str:
+    return str(ULID())
+
+
+class Service:
+    """Writes records for one actor (an account name, recorded in the audit chain)."""
+
+    def __init__(
+        self,
+        store: Store,
+        actor: str,
+        clock: Callable[[], datetime] = utcnow,
+        new_id: Callable[[], str] = new_ulid,
+    ) -> None:
+        self.store = store
+        self.actor = actor
+        self.clock = clock
+        self.new_id = new_id
+
+    # -- the public write operations -------------------------------------
+
+    def create(self, *records: Record) -> list[Record]:
+        """Write new records in one transaction; returns them with their ids and stamps."""
+        written: list[Record] = []
+        self._create(records, written.extend)
+        return written
+
+    def create_many(self, records: Iterable[Record], progress: Callable[[int], None] | None = None) -> int:
+        """Write any number of new records in one transaction, a batch of statements at a time.
+
+        A record may refer to one given earlier in the same call (not to a later one). `progress` is
+        called with the number of records written after each batch; returns the count.
+        """
+        count = 0
+
+        def done(batch: list[Record]) -> None:
+            nonlocal count
+            count += len(batch)
+            if progress:
+                progress(len(batch))
+
+        self._create(records, done)
+        return count
+
+    def _create(self, records: Iterable[Record], done: Callable[[list[Record]], None]) -> None:
+        with self.store.atomic() as conn:
+            head = self.store.audit_head(conn)
+            for batch in _batches(records, BATCH):
+                stamped = [self._stamp_new(r) for r in batch]
+                # Earlier batches are already inserted in this transaction, so only
+                # references within this batch need to be resolved here.
+                self._check(conn, stamped, {r.id: r.KIND for r in stamped})
+                self.store.insert(conn, stamped)
+                head = self._record_versions(conn, stamped, "create", "", head)
+                done(stamped)
+
+    def update(self, kind: str, record_id: str, /, **changes: Any) -> Record:
+        """Change some fields of a record; the previous version stays in its history."""
+        allowed = {f.name for f in dataclasses.fields(RECORD_TYPES[kind])} - STAMP_FIELDS
+        for name in changes:
+            if name not in allowed:
+                raise ValidationError(
+                    f"{kind}.{name}", changes[name], f"fields of a {kind}: {', '.join(sorted(allowed))}"
+                )
+        return self._change(
+            kind, record_id, "update", "", lambda current: dataclasses.replace(current, **changes)
+        )
+
+    def retract(self, kind: str, record_id: str, reason: str = "") -> Record:
+        """Withdraw a record: it leaves every count and list but stays in the history."""
+        return self._change(
+            kind, record_id, "retract", reason, lambda current: dataclasses.replace(current, retracted=True)
+        )
+
+    def revert(self, record_id: str, version: int) -> Record:
+        """Make an earlier version of a record its current one (as a new version)."""
+        versions = {v["version"]: v for v in self.store.history(record_id)}
+        if version not in versions:
+            raise ValidationError(
+                "version", version, f"versions of {record_id}: {', '.join(map(str, versions))}"
+            )
+        old = codec.from_snapshot(versions[version]["data"])
+        kind = versions[version]["kind"]
+        keep = {f.name: getattr(old, f.name) for f in dataclasses.fields(old) if f.name not in STAMP_FIELDS}
+        return self._change(
+            kind,
+            record_id,
+            "revert",
+            f"to version {version}",
+            lambda current: dataclasses.replace(current, **keep, retracted=old.retracted),
+        )
+
+    def cite(self, source_id: str, target_kind: str, target_id: str, **details: Any) -> Record:
+        """Tie a source to a fact; `details` are locator, quote, note, target_field, visibility."""
+        citation = Citation(source_id=source_id, target_kind=target_kind, target_id=target_id, **details)
+        return self.create(citation)[0]
+
+    # -- steps ------------------------------------------------------------
+
+    def _stamp_new(self, record: Record) -> Record:
+        if record.id and not ULID_TEXT.match(record.id):
+            raise ValidationError(
+                f"{record.KIND}.id", record.id, "an id is a 26-character ULID; leave it empty for a new one"
+            )
+        now = self.clock()
+        return dataclasses.replace(
+            record, id=record.id or self.new_id(), version=1, created_at=now, updated_at=now, retracted=False
+        )
+
+    def _change(
+        self, kind: str, record_id: str, action: str, note: str, change: Callable[[Record], Record]
+    ) -> Record:
+        with self.store.atomic() as conn:
+            current = self.store.get(kind, record_id, conn)
+            if current.retracted and action != "revert":
+                raise ConflictError(
+                    f"{kind} {record_id} is retracted; revert it to an earlier version to change it"
+                )
+            new = dataclasses.replace(change(current), version=current.version + 1, updated_at=self.clock())
+            self._check(conn, [new], {})
+            self.store.overwrite(conn, new, current.version)
+            self._record_versions(conn, [new], action, note, self.store.audit_head(conn))
+        return new
+
+    def _check(self, conn: Connection, records: Sequence[Record], batch_ids: dict[str, str]) -> None:
+        """Validate each record, then check everything it refers to exists (here or in this call)."""
+        wanted: dict[str, dict[str, str]] = defaultdict(dict)  # kind -> id -> field that names it
+        for record in records:
+            validate(record)
+            for field_name, kind, ref_id in _references(record):
+                if batch_ids.get(ref_id) != kind:
+                    wanted[kind].setdefault(ref_id, field_name)
+        for kind, ids in wanted.items():
+            missing = set(ids) - self.store.live_ids(conn, kind, ids)
+            if missing:
+                ref_id = sorted(missing)[0]
+                raise ValidationError(
+                    ids[ref_id], ref_id, f"no {kind} with this id exists (or it was retracted); check the id"
+                )
+        for record in records:
+            if isinstance(record, Event) and record.type == "release":
+                self._check_release(conn, record, records)
+
+    def _check_release(self, conn: Connection, release: Event, pending: Sequence[Record]) -> None:
+        """Refuse a release dated before every known arrest of the person released.
+
+        Earlier batches of the same call are already in the transaction, so the
+        query sees them; `pending` is the batch not yet inserted.
+        """
+        if release.date.latest is None:
+            return
+        for participant in release.participants:
+            if participant.role != "victim":
+                continue
+            arrests = _stored_arrest_dates(conn, participant.person_id) + [
+                r.date
+                for r in pending
+                if isinstance(r, Event)
+                and r.type == "arrest"
+                and any(p.person_id == participant.person_id for p in r.participants)
+            ]
+            known = [a for a in arrests if a.earliest is not None]
+            if known and all(a.earliest is not None and a.earliest > release.date.latest for a in known):
+                first = min(known, key=PartialDate.sort_key)
+                raise ValidationError(
+                    "event.date",
+                    release.date.text,
+                    f"the release is before the person's arrest ({first.text}); check both dates",
+                )
+
+    def _record_versions(
+        self, conn: Connection, records: Sequence[Record], action: str, note: str, head: tuple[int, str]
+    ) -> tuple[int, str]:
+        """Keep each record's new version in the history and chain one audit entry to it."""
+        seq, prev_hash = head
+        versions, entries = [], []
+        at = self.clock()
+        for record in records:
+            data = codec.snapshot(record)
+            versions.append(
+                {
+                    "record_id": record.id,
+                    "version": record.version,
+                    "kind": record.KIND,
+                    "action": action,
+                    "at": at,
+                    "actor": self.actor,
+                    "note": note,
+                    "data": data,
+                }
+            )
+            seq += 1
+            entry: dict[str, Any] = {
+                "seq": seq,
+                "at": at.isoformat(),
+                "actor": self.actor,
+                "action": action,
+                "kind": record.KIND,
+                "record_id": record.id,
+                "version": record.version,
+                "digest": audit.digest(data),
+                "prev_hash": prev_hash,
+            }
+            entry["hash"] = prev_hash = audit.entry_hash(self.store.audit_key, entry)
+            entries.append(entry)
+        conn.execute(record_versions.insert(), versions)
+        conn.execute(audit_entries.insert(), entries)
+        return seq, prev_hash
+
+
+def _references(record: Any, prefix: str | None = None) -> Iterator[tuple[str, str, str]]:
+    """(field, kind, id) for every id a record (or an item inside it) refers to."""
+    prefix = prefix or record.KIND
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        kind = f.metadata.get("ref")
+        if kind and value:
+            for ref_id in value if isinstance(value, list) else [value]:
+                yield f"{prefix}.{f.name}", kind, ref_id
+        elif isinstance(value, list):
+            for item in value:
+                if dataclasses.is_dataclass(item):
+                    yield from _references(item, f"{prefix}.{f.name}")
+    if isinstance(record, Citation):
+        yield "citation.target_id", record.target_kind, record.target_id
+
+
+def _stored_arrest_dates(conn: Connection, person_id: str) -> list[PartialDate]:
+    query = (
+        sa.select(events.c.date)
+        .join(event_participants, event_participants.c.event_id == events.c.id)
+        .where(
+            event_participants.c.person_id == person_id,
+            events.c.type == "arrest",
+            events.c.retracted.is_(False),
+        )
+    )
+    return [PartialDate.parse(text) for text in conn.execute(query).scalars() if text]
+
+
+def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    batch: list[Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,359 @@
+"""The database tables (SQLAlchemy Core), the same on SQLite, SQLCipher and PostgreSQL.
+
+A partial date `start` is three columns: `start` (its EDTF text),
+`start_earliest` and `start_latest` (the first and last day it can mean), so
+that "held on D" stays a plain comparison. Lists inside a record (a person's
+names, an event's participants) live in child tables listed in `CHILDREN`.
+Changing a table here needs a new migration in `storage/migrations/versions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from habeas.domain.names import search_key
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = String(26)  # a ULID
+
+
+def _partial_date(name: str, *, nullable: bool = True) -> list[Column[object]]:
+    return [
+        Column(name, String(40), nullable=nullable),
+        Column(f"{name}_earliest", Date),
+        Column(f"{name}_latest", Date),
+    ]
+
+
+def _record_columns() -> list[Column[object]]:
+    return [
+        Column("id", ID, primary_key=True),
+        Column("visibility", String(12), nullable=False),
+        Column("clarifications", Text, nullable=False, default="{}"),
+        Column("version", Integer, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("retracted", Boolean, nullable=False, default=False),
+    ]
+
+
+def _fk(name: str, table: str, *, nullable: bool = True) -> Column[object]:
+    return Column(name, ID, ForeignKey(f"{table}.id"), nullable=nullable, index=True)
+
+
+people = Table(
+    "people",
+    metadata,
+    *_record_columns(),
+    Column("sex", String(12), nullable=False),
+    *_partial_date("birth_date"),
+    Column("birth_place", Text, nullable=False),
+    Column("citizenship", Text, nullable=False),
+    Column("occupation", Text, nullable=False),
+    Column("consent_to_publish", Boolean, nullable=False),
+    Column("notes", Text, nullable=False),
+)
+
+person_names = Table(
+    "person_names",
+    metadata,
+    Column("person_id", ID, ForeignKey("people.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("script", String(8), nullable=False),
+    Column("language", String(12), nullable=False),
+    Column("kind", String(20), nullable=False),
+    # casefolded, accent-stripped and transliterated to Latin; see habeas.domain.names.search_key
+    Column("search_key", Text, nullable=False, index=True),
+)
+
+person_groups = Table(
+    "person_groups",
+    metadata,
+    Column("person_id", ID, ForeignKey("people.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, index=True),
+)
+
+organisations = Table(
+    "organisations",
+    metadata,
+    *_record_columns(),
+    Column("name", Text, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("place", Text, nullable=False),
+    Column("notes", Text, nullable=False),
+)
+
+organisation_statuses = Table(
+    "organisation_statuses",
+    metadata,
+    Column("organisation_id", ID, ForeignKey("organisations.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("status", String(20), nullable=False),
+    *_partial_date("since"),
+    Column("note", Text, nullable=False),
+)
+
+affiliations = Table(
+    "affiliations",
+    metadata,
+    *_record_columns(),
+    _fk("person_id", "people", nullable=False),
+    _fk("organisation_id", "organisations", nullable=False),
+    Column("role", Text, nullable=False),
+    *_partial_date("start"),
+    *_partial_date("end"),
+)
+
+relationships = Table(
+    "relationships",
+    metadata,
+    *_record_columns(),
+    _fk("person_id", "people", nullable=False),
+    _fk("other_person_id", "people", nullable=False),
+    Column("type", String(20), nullable=False),
+    *_partial_date("start"),
+    *_partial_date("end"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    *_record_columns(),
+    Column("title", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+)
+
+case_people = Table(
+    "case_people",
+    metadata,
+    Column("case_id", ID, ForeignKey("cases.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("person_id", ID, ForeignKey("people.id"), nullable=False, index=True),
+)
+
+charges = Table(
+    "charges",
+    metadata,
+    *_record_columns(),
+    _fk("person_id", "people", nullable=False),
+    _fk("case_id", "cases"),
+    Column("code", String(10), nullable=False),
+    Column("article", String(30), nullable=False),
+    Column("label", Text, nullable=False),
+    *_partial_date("brought"),
+    Column("status", String(20), nullable=False),
+    Column("sentence", Text, nullable=False),
+    Column("sentence_months", Integer),
+)
+
+custody_periods = Table(
+    "custody_periods",
+    metadata,
+    *_record_columns(),
+    _fk("person_id", "people", nullable=False),
+    Column("kind", String(40), nullable=False),
+    *_partial_date("start"),
+    *_partial_date("end"),
+    Column("authorised_until", Date),
+    _fk("facility_id", "organisations"),
+    _fk("case_id", "cases"),
+    Column("place", Text, nullable=False),
+    # "held on D": the kind, then the bounds, so the index alone answers the range test
+    Index("ix_custody_periods_held", "kind", "start_latest", "end_earliest"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    *_record_columns(),
+    Column("type", String(40), nullable=False),
+    *_partial_date("date"),
+    Column("scheduled_at", DateTime),  # local time at the court
+    Column("place", Text, nullable=False),
+    _fk("organisation_id", "organisations"),
+    _fk("case_id", "cases"),
+    Column("outcome", Text, nullable=False),
+    Column("monitoring_outcome", String(20), nullable=False),
+    Column("summary", Text, nullable=False),
+    Index("ix_events_type_date", "type", "date_earliest"),
+    Index("ix_events_scheduled", "scheduled_at"),
+)
+
+event_participants = Table(
+    "event_participants",
+    metadata,
+    Column("event_id", ID, ForeignKey("events.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("person_id", ID, ForeignKey("people.id"), nullable=False, index=True),
+    Column("role", String(20), nullable=False),
+)
+
+interventions = Table(
+    "interventions",
+    metadata,
+    *_record_columns(),
+    Column("kind", String(40), nullable=False),
+    _fk("person_id", "people"),
+    _fk("event_id", "events"),
+    Column("actor", Text, nullable=False),
+    Column("target", Text, nullable=False),
+    *_partial_date("date"),
+    Column("request", Text, nullable=False),
+    Column("response", String(20), nullable=False),
+    Column("outcome", Text, nullable=False),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    *_record_columns(),
+    _fk("person_id", "people", nullable=False),
+    Column("conclusion", String(40), nullable=False),
+    Column("decided_by", Text, nullable=False),
+    *_partial_date("decided_on"),
+    Column("rationale", Text, nullable=False),
+)
+
+assessment_criteria = Table(
+    "assessment_criteria",
+    metadata,
+    Column("assessment_id", ID, ForeignKey("assessments.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("code", String(60), nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    *_record_columns(),
+    Column("title", Text, nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("publisher", Text, nullable=False),
+    Column("author", Text, nullable=False),
+    *_partial_date("published"),
+    Column("url", Text, nullable=False),
+    Column("language", String(12), nullable=False),
+    Column("reliability", String(1), nullable=False),
+    Column("credibility", String(1), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+citations = Table(
+    "citations",
+    metadata,
+    *_record_columns(),
+    _fk("source_id", "sources", nullable=False),
+    Column("target_kind", String(30), nullable=False),
+    Column("target_id", ID, nullable=False),
+    Column("target_field", String(40), nullable=False),
+    Column("locator", Text, nullable=False),
+    Column("quote", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Index("ix_citations_target", "target_id", "target_kind"),
+)
+
+context_periods = Table(
+    "context_periods",
+    metadata,
+    *_record_columns(),
+    Column("name", Text, nullable=False),
+    *_partial_date("start"),
+    *_partial_date("end"),
+    Column("description", Text, nullable=False),
+)
+
+# Every version of every record, as the JSON the service layer wrote; append-only.
+record_versions = Table(
+    "record_versions",
+    metadata,
+    Column("record_id", ID, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("kind", String(30), nullable=False),
+    Column("action", String(12), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("data", Text, nullable=False),
+)
+
+# The hash-chained audit log; append-only (triggers refuse UPDATE and DELETE).
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),  # ISO 8601 UTC text, hashed as written
+    Column("actor", String(80), nullable=False),
+    Column("action", String(12), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("record_id", ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Child:
+    """How a list field of a record is stored: its table, the key column, the item columns."""
+
+    table: Table
+    parent_key: str
+    value_column: str | None = None  # for a list of plain codes or ids; None for a list of dataclasses
+    derive: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # columns computed from an item
+
+
+RECORD_TABLES: dict[str, Table] = {
+    "person": people,
+    "organisation": organisations,
+    "affiliation": affiliations,
+    "relationship": relationships,
+    "case": cases,
+    "charge": charges,
+    "custody_period": custody_periods,
+    "event": events,
+    "intervention": interventions,
+    "assessment": assessments,
+    "source": sources,
+    "citation": citations,
+    "context_period": context_periods,
+}
+
+CHILDREN: dict[tuple[str, str], Child] = {
+    ("person", "names"): Child(
+        person_names, "person_id", derive=lambda name: {"search_key": search_key(name["value"])}
+    ),
+    ("person", "groups"): Child(person_groups, "person_id", "code"),
+    ("organisation", "statuses"): Child(organisation_statuses, "organisation_id"),
+    ("case", "person_ids"): Child(case_people, "case_id", "person_id"),
+    ("event", "participants"): Child(event_participants, "event_id"),
+    ("assessment", "criteria"): Child(assessment_criteria, "assessment_id", "code"),
+}
+
+APPEND_ONLY_TABLES = ("audit_entries", "record_versions")

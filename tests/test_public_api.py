@@ -1,0 +1,26 @@
+"""The public API is exactly the sorted `__all__` of `habeas`."""
+
+import habeas
+
+
+def test_all_is_sorted_and_complete() -> None:
+    assert habeas.__all__ == sorted(habeas.__all__)
+    public = {name for name in vars(habeas) if not name.startswith("_")}
+    modules = {
+        "cli",
+        "cli_reference",
+        "config",
+        "demo",
+        "domain",
+        "errors",
+        "reports",
+        "security",
+        "service",
+        "storage",
+    }
+    assert public - modules == set(habeas.__all__)
+
+
+def test_every_exported_name_resolves() -> None:
+    for name in habeas.__all__:
+        assert getattr(habeas, name) is not None
