@@ -725,11 +725,7 @@ def audit_verify(ctx: typer.Context) -> None:
 
     Example: habeas audit verify
     """
-    from habeas.security.audit import verify
-
-    store = _ctx(ctx).store()
-    with store.reading() as conn:
-        verdict = verify(store.audit_key, store.audit_entries(conn))
+    verdict = _ctx(ctx).store().verify_audit()
     if verdict.ok:
         console.print(f"audit chain intact: {verdict.checked} entries")
         return

@@ -31,6 +31,7 @@ from habeas.storage.tables import audit_entries, event_participants, events, rec
 ULID_TEXT = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 STAMP_FIELDS = frozenset({"id", "version", "created_at", "updated_at", "retracted"})
 BATCH = 2000
+ORDERED_EVENTS = frozenset({"arrest", "release"})  # a release must not come before every arrest
 
 
 def utcnow() -> datetime:
@@ -102,31 +103,36 @@ class Service:
                     f"{kind}.{name}", changes[name], f"fields of a {kind}: {', '.join(sorted(allowed))}"
                 )
         return self._change(
-            kind, record_id, "update", "", lambda current: dataclasses.replace(current, **changes)
+            kind, record_id, "update", "", lambda _, current: dataclasses.replace(current, **changes)
         )
 
     def retract(self, kind: str, record_id: str, reason: str = "") -> Record:
         """Withdraw a record: it leaves every count and list but stays in the history."""
         return self._change(
-            kind, record_id, "retract", reason, lambda current: dataclasses.replace(current, retracted=True)
+            kind,
+            record_id,
+            "retract",
+            reason,
+            lambda _, current: dataclasses.replace(current, retracted=True),
         )
 
     def revert(self, record_id: str, version: int) -> Record:
         """Make an earlier version of a record its current one (as a new version)."""
-        versions = {v["version"]: v for v in self.store.history(record_id)}
-        if version not in versions:
-            raise ValidationError(
-                "version", version, f"versions of {record_id}: {', '.join(map(str, versions))}"
-            )
-        old = codec.from_snapshot(versions[version]["data"])
-        kind = versions[version]["kind"]
-        keep = {f.name: getattr(old, f.name) for f in dataclasses.fields(old) if f.name not in STAMP_FIELDS}
+
+        def to_version(conn: Connection, current: Record) -> Record:
+            versions = {v["version"]: v for v in self.store.history(record_id, conn)}
+            if version not in versions:
+                raise ValidationError(
+                    "version", version, f"versions of {record_id}: {', '.join(map(str, versions))}"
+                )
+            old = codec.from_snapshot(versions[version]["data"])
+            keep = {
+                f.name: getattr(old, f.name) for f in dataclasses.fields(old) if f.name not in STAMP_FIELDS
+            }
+            return dataclasses.replace(current, **keep, retracted=old.retracted)
+
         return self._change(
-            kind,
-            record_id,
-            "revert",
-            f"to version {version}",
-            lambda current: dataclasses.replace(current, **keep, retracted=old.retracted),
+            self.store.kind_of(record_id), record_id, "revert", f"to version {version}", to_version
         )
 
     def cite(self, source_id: str, target_kind: str, target_id: str, **details: Any) -> Record:
@@ -147,7 +153,12 @@ class Service:
         )
 
     def _change(
-        self, kind: str, record_id: str, action: str, note: str, change: Callable[[Record], Record]
+        self,
+        kind: str,
+        record_id: str,
+        action: str,
+        note: str,
+        change: Callable[[Connection, Record], Record],
     ) -> Record:
         with self.store.atomic() as conn:
             current = self.store.get(kind, record_id, conn)
@@ -155,7 +166,9 @@ class Service:
                 raise ConflictError(
                     f"{kind} {record_id} is retracted; revert it to an earlier version to change it"
                 )
-            new = dataclasses.replace(change(current), version=current.version + 1, updated_at=self.clock())
+            new = dataclasses.replace(
+                change(conn, current), version=current.version + 1, updated_at=self.clock()
+            )
             self._check(conn, [new], {})
             self.store.overwrite(conn, new, current.version)
             self._record_versions(conn, [new], action, note, self.store.audit_head(conn))
@@ -176,36 +189,43 @@ class Service:
                 raise ValidationError(
                     ids[ref_id], ref_id, f"no {kind} with this id exists (or it was retracted); check the id"
                 )
-        for record in records:
-            if isinstance(record, Event) and record.type == "release":
-                self._check_release(conn, record, records)
+        self._check_release_order(conn, records)
 
-    def _check_release(self, conn: Connection, release: Event, pending: Sequence[Record]) -> None:
-        """Refuse a release dated before every known arrest of the person released.
+    def _check_release_order(self, conn: Connection, pending: Sequence[Record]) -> None:
+        """Refuse a change after which some release of a person comes before all their arrests.
 
         Earlier batches of the same call are already in the transaction, so the
-        query sees them; `pending` is the batch not yet inserted.
+        query sees them; `pending` (new or changed records) replaces what is stored.
         """
-        if release.date.latest is None:
+        timeline: dict[str, dict[str, tuple[str, PartialDate]]] = defaultdict(dict)  # person -> event -> fact
+        # Every pending event, not only arrests and releases: one may have stopped being one.
+        touched = [r for r in pending if isinstance(r, Event)]
+        if not any(r.type in ORDERED_EVENTS for r in touched) and not any(r.version > 1 for r in touched):
             return
-        for participant in release.participants:
-            if participant.role != "victim":
-                continue
-            arrests = _stored_arrest_dates(conn, participant.person_id) + [
-                r.date
-                for r in pending
-                if isinstance(r, Event)
-                and r.type == "arrest"
-                and any(p.person_id == participant.person_id for p in r.participants)
-            ]
-            known = [a for a in arrests if a.earliest is not None]
-            if known and all(a.earliest is not None and a.earliest > release.date.latest for a in known):
-                first = min(known, key=PartialDate.sort_key)
-                raise ValidationError(
-                    "event.date",
-                    release.date.text,
-                    f"the release is before the person's arrest ({first.text}); check both dates",
-                )
+        victims = sorted({p.person_id for r in touched for p in r.participants if p.role == "victim"})
+        for person_id, event_id, event_type, date_text in _stored_arrests_and_releases(conn, victims):
+            timeline[person_id][event_id] = (event_type, PartialDate.parse(date_text))
+        for event in touched:
+            for participant in event.participants:
+                if participant.role == "victim":
+                    timeline[participant.person_id].pop(event.id, None)
+                    if event.type in ORDERED_EVENTS and not event.retracted:
+                        timeline[participant.person_id][event.id] = (event.type, event.date)
+        pending_dates = {event.id: event.date.text for event in touched}
+        for facts in timeline.values():
+            arrests = {eid: d.earliest for eid, (kind, d) in facts.items() if kind == "arrest" and d.earliest}
+            for event_id, (kind, release) in facts.items():
+                if kind != "release" or release.latest is None or not arrests:
+                    continue
+                if all(earliest > release.latest for earliest in arrests.values()):
+                    # Name the date the user just gave: the release's, else the arrest's they moved.
+                    culprits = [e for e in (event_id, *arrests) if e in pending_dates]
+                    raise ValidationError(
+                        "event.date",
+                        pending_dates[culprits[0]] if culprits else touched[0].date.text,
+                        f"the person's release ({release.text}) would come before every arrest of theirs "
+                        f"(the first on {min(arrests.values()).isoformat()}); check both dates",
+                    )
 
     def _record_versions(
         self, conn: Connection, records: Sequence[Record], action: str, note: str, head: tuple[int, str]
@@ -264,17 +284,24 @@ def _references(record: Any, prefix: str | None = None) -> Iterator[tuple[str, s
         yield "citation.target_id", record.target_kind, record.target_id
 
 
-def _stored_arrest_dates(conn: Connection, person_id: str) -> list[PartialDate]:
-    query = (
-        sa.select(events.c.date)
-        .join(event_participants, event_participants.c.event_id == events.c.id)
-        .where(
-            event_participants.c.person_id == person_id,
-            events.c.type == "arrest",
-            events.c.retracted.is_(False),
+def _stored_arrests_and_releases(
+    conn: Connection, person_ids: Sequence[str]
+) -> Iterator[tuple[str, str, str, str]]:
+    """(person id, event id, type, date text) of the stored arrests and releases of these victims."""
+    for start in range(0, len(person_ids), 500):
+        query = (
+            sa.select(event_participants.c.person_id, events.c.id, events.c.type, events.c.date)
+            .join(event_participants, event_participants.c.event_id == events.c.id)
+            .where(
+                event_participants.c.person_id.in_(person_ids[start : start + 500]),
+                event_participants.c.role == "victim",
+                events.c.type.in_(sorted(ORDERED_EVENTS)),
+                events.c.retracted.is_(False),
+                events.c.date.is_not(None),
+            )
         )
-    )
-    return [PartialDate.parse(text) for text in conn.execute(query).scalars() if text]
+        for row in conn.execute(query):
+            yield row[0], row[1], row[2], row[3]
 
 
 def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:

@@ -85,7 +85,8 @@ def _check_date_order(record: Record) -> None:
             raise ValidationError(
                 f"{record.KIND}.{last}",
                 end.text,
-                f"it ends before the start {start.text!r}; give an end on or after the start, or leave it open",
+                f"it ends before the start {start.text!r}; "
+                "give an end on or after the start, or leave it open",
             )
 
 

@@ -49,7 +49,11 @@ class Verdict:
 
 
 def verify(key: bytes, entries: Iterable[Mapping[str, object]]) -> Verdict:
-    """Walk the entries in `seq` order and report the first that breaks the chain."""
+    """Walk the entries in `seq` order and report the first that breaks the chain.
+
+    An entry that carries `data` (the record version it describes) is also
+    checked against its digest, so an edited history is caught too.
+    """
     prev_hash, expected_seq, checked = GENESIS, 1, 0
     for entry in entries:
         seq = int(str(entry["seq"]))
@@ -59,6 +63,8 @@ def verify(key: bytes, entries: Iterable[Mapping[str, object]]) -> Verdict:
             return Verdict(checked, seq, "its previous-hash does not match the entry before it")
         if not hmac.compare_digest(str(entry["hash"]), entry_hash(key, entry)):
             return Verdict(checked, seq, "its content does not match its hash (edited, or another key)")
+        if "data" in entry and (entry["data"] is None or digest(str(entry["data"])) != entry["digest"]):
+            return Verdict(checked, seq, "the record version it describes is missing or was edited")
         prev_hash, expected_seq, checked = str(entry["hash"]), seq + 1, checked + 1
     return Verdict(checked)
 

@@ -169,13 +169,21 @@ class PersonRow:
 
 def search_people(conn: Connection, text: str = "", limit: int = 50, offset: int = 0) -> list[PersonRow]:
     """People any of whose names contain `text` (case- and accent-insensitive); all people if empty."""
-    ids_query = sa.select(people.c.id).where(people.c.retracted.is_(False))
+    first_name = person_names.alias("first_name")
+    ids_query = (
+        sa.select(people.c.id)
+        .join(first_name, sa.and_(first_name.c.person_id == people.c.id, first_name.c.position == 0))
+        .where(people.c.retracted.is_(False))
+    )
     if text.strip():
         matching = sa.select(person_names.c.person_id).where(
-            person_names.c.search_key.contains(search_key(text))
+            # autoescape: a % or _ typed in a name is a character, not a LIKE wildcard
+            person_names.c.search_key.contains(search_key(text), autoescape=True)
         )
         ids_query = ids_query.where(people.c.id.in_(matching))
-    ids = list(conn.execute(ids_query.order_by(people.c.id).limit(limit).offset(offset)).scalars())
+    # Pages follow the order shown: by the first name's search key, then id.
+    ordered = ids_query.order_by(first_name.c.search_key, people.c.id).limit(limit).offset(offset)
+    ids = list(conn.execute(ordered).scalars())
     names: dict[str, list[str]] = defaultdict(list)
     for pid, value in conn.execute(
         sa.select(person_names.c.person_id, person_names.c.value)
@@ -190,8 +198,7 @@ def search_people(conn: Connection, text: str = "", limit: int = 50, offset: int
         .order_by(person_groups.c.person_id, person_groups.c.position)
     ):
         groups[pid].append(code)
-    rows = [PersonRow(pid, names[pid][0] if names[pid] else "", names[pid][1:], groups[pid]) for pid in ids]
-    return sorted(rows, key=lambda r: (search_key(r.name), r.id))
+    return [PersonRow(pid, names[pid][0] if names[pid] else "", names[pid][1:], groups[pid]) for pid in ids]
 
 
 # -- timelines ------------------------------------------------------------
@@ -234,7 +241,9 @@ def _pd(text: str | None) -> PartialDate:
 
 def _org_names(conn: Connection) -> dict[str, str]:
     # Rows unpack directly; Result.tuples() is deprecated in SQLAlchemy 2.1.
-    return {org_id: name for org_id, name in conn.execute(sa.select(organisations.c.id, organisations.c.name))}
+    return {
+        org_id: name for org_id, name in conn.execute(sa.select(organisations.c.id, organisations.c.name))
+    }
 
 
 def _custody_lines(conn: Connection, where: ColumnElement[bool], orgs: dict[str, str]) -> list[TimelineLine]:
@@ -457,12 +466,19 @@ class UnsourcedFact:
 
 
 def unsourced(conn: Connection, kinds: Sequence[str] = FACT_KINDS) -> list[UnsourcedFact]:
-    """Live facts that no live citation supports."""
+    """Live facts that no live citation of a live source supports."""
     out: list[UnsourcedFact] = []
     for kind in kinds:
         table = RECORD_TABLES[kind]
-        cited = sa.select(citations.c.target_id).where(
-            citations.c.target_kind == kind, citations.c.retracted.is_(False)
+        # As in citations_of: a citation of a retracted source supports nothing.
+        cited = (
+            sa.select(citations.c.target_id)
+            .join(sources, sources.c.id == citations.c.source_id)
+            .where(
+                citations.c.target_kind == kind,
+                citations.c.retracted.is_(False),
+                sources.c.retracted.is_(False),
+            )
         )
         query = (
             sa.select(table.c.id)

@@ -137,11 +137,13 @@ class Store:
             found.update(conn.execute(query).scalars())
         return found
 
-    def history(self, record_id: str) -> list[dict[str, Any]]:
-        """Every version of a record, oldest first: version, action, at, actor, data (JSON)."""
+    def history(self, record_id: str, conn: Connection | None = None) -> list[dict[str, Any]]:
+        """Every version of a record, oldest first: version, action, at, actor, note, data (JSON)."""
+        if conn is None:
+            with self.reading() as own:
+                return self.history(record_id, own)
         query = sa.select(record_versions).where(record_versions.c.record_id == record_id)
-        with self.reading() as conn:
-            rows = [dict(r) for r in conn.execute(query.order_by(record_versions.c.version)).mappings()]
+        rows = [dict(r) for r in conn.execute(query.order_by(record_versions.c.version)).mappings()]
         if not rows:
             raise NotFound("record", record_id)
         return rows
@@ -155,10 +157,22 @@ class Store:
             raise NotFound("record", record_id)
         return str(kind)
 
-    def audit_entries(self, conn: Connection) -> Iterator[dict[str, Any]]:
+    def audit_entries(self, conn: Connection, with_versions: bool = False) -> Iterator[dict[str, Any]]:
+        """The audit chain in order; `with_versions` adds the `data` of the version each describes."""
         query = sa.select(audit_entries).order_by(audit_entries.c.seq)
+        if with_versions:
+            versions = record_versions.c
+            joined = sa.and_(
+                versions.record_id == audit_entries.c.record_id, versions.version == audit_entries.c.version
+            )
+            query = query.add_columns(versions.data).outerjoin(record_versions, joined)
         for row in conn.execution_options(yield_per=10_000).execute(query).mappings():
             yield dict(row)
+
+    def verify_audit(self) -> audit.Verdict:
+        """Check the whole chain and every record version it describes."""
+        with self.reading() as conn:
+            return audit.verify(self.audit_key, self.audit_entries(conn, with_versions=True))
 
     # -- write primitives (called by habeas.service inside atomic()) ---------
 
