@@ -267,19 +267,32 @@ class Service:
         return seq, prev_hash
 
 
+_REF_FIELDS: dict[type[Any], tuple[tuple[str, str | None], ...]] = {}
+
+
+def _ref_fields(cls: type[Any]) -> tuple[tuple[str, str | None], ...]:
+    """(field, referred kind or None) for fields holding ids or lists that may hold items with ids."""
+    if cls not in _REF_FIELDS:
+        _REF_FIELDS[cls] = tuple(
+            (f.name, f.metadata.get("ref"))
+            for f in dataclasses.fields(cls)
+            if f.metadata.get("ref") or str(f.type).startswith("list[")
+        )
+    return _REF_FIELDS[cls]
+
+
 def _references(record: Any, prefix: str | None = None) -> Iterator[tuple[str, str, str]]:
     """(field, kind, id) for every id a record (or an item inside it) refers to."""
     prefix = prefix or record.KIND
-    for f in dataclasses.fields(record):
-        value = getattr(record, f.name)
-        kind = f.metadata.get("ref")
+    for name, kind in _ref_fields(type(record)):
+        value = getattr(record, name)
         if kind and value:
             for ref_id in value if isinstance(value, list) else [value]:
-                yield f"{prefix}.{f.name}", kind, ref_id
+                yield f"{prefix}.{name}", kind, ref_id
         elif isinstance(value, list):
             for item in value:
                 if dataclasses.is_dataclass(item):
-                    yield from _references(item, f"{prefix}.{f.name}")
+                    yield from _references(item, f"{prefix}.{name}")
     if isinstance(record, Citation):
         yield "citation.target_id", record.target_kind, record.target_id
 

@@ -316,3 +316,24 @@ def test_atomic_rolls_everything_back_on_error(store: Store, service: Service) -
 
 def test_every_record_table_is_known_to_the_store() -> None:
     assert set(RECORD_TABLES) == set(RECORD_TYPES)
+
+
+def test_one_batch_may_list_a_record_before_the_records_it_refers_to(store: Store, service: Service) -> None:
+    """Store.insert writes kinds in dependency order, whatever order the batch gives them in."""
+    from habeas.domain.records import Case, Event, Organisation, Participant, Person, PersonName
+
+    person_id, case_id, court_id = new_ulid(), new_ulid(), new_ulid()
+    hearing = Event(
+        type="trial_hearing",
+        date=PartialDate.parse("2024-11-21"),
+        case_id=case_id,
+        organisation_id=court_id,
+        participants=[Participant(person_id=person_id, role="victim")],
+    )
+    written = service.create(
+        hearing,
+        Case(id=case_id, title="Invented case", person_ids=[person_id]),
+        Organisation(id=court_id, name="Invented court", kind="court"),
+        Person(id=person_id, names=[PersonName(value="Invented Person")]),
+    )
+    assert store.get("event", written[0].id).case_id == case_id

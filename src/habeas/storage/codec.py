@@ -18,7 +18,7 @@ from sqlalchemy import Row
 
 from habeas.domain.dates import PartialDate
 from habeas.domain.records import RECORD_TYPES, Record
-from habeas.storage.tables import CHILDREN
+from habeas.storage.tables import CHILDREN, Child
 
 Rows = dict[str, list[dict[str, Any]]]  # child table name -> its rows
 KIND_KEY = "record_kind"
@@ -42,16 +42,30 @@ def _inner(tp: Any) -> Any:
     return tp
 
 
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
+def field_names(cls: type[Any]) -> tuple[str, ...]:
+    """The dataclass field names of `cls` (cached: `dataclasses.fields` is slow in bulk writes)."""
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return _FIELD_NAMES[cls]
+
+
 def to_plain(value: Any) -> Any:
     """A JSON-ready form of a field value."""
+    if value is None or isinstance(value, str | int | float):  # bool is an int
+        return value
     if isinstance(value, PartialDate):
         return value.text
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list):
         return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: to_plain(getattr(value, name)) for name in field_names(type(value))}
     return value
 
 
@@ -88,13 +102,32 @@ def from_snapshot(text: str) -> Record:
     return typing.cast(Record, from_plain(cls, data))
 
 
+_PLANS: dict[type[Any], tuple[tuple[str, str, Child | None], ...]] = {}
+
+
+def _plan(cls: type[Record]) -> tuple[tuple[str, str, Child | None], ...]:
+    """How each field of `cls` is stored: (name, "child" | "date" | "json" | "column", child spec)."""
+    if cls not in _PLANS:
+        hints = field_types(cls)
+        plan: list[tuple[str, str, Child | None]] = []
+        for name in field_names(cls):
+            child = CHILDREN.get((cls.KIND, name))
+            if child is not None:
+                plan.append((name, "child", child))
+            elif _inner(hints[name]) is PartialDate:
+                plan.append((name, "date", None))
+            else:
+                plan.append((name, "json" if name == "clarifications" else "column", None))
+        _PLANS[cls] = tuple(plan)
+    return _PLANS[cls]
+
+
 def to_rows(record: Record) -> tuple[dict[str, Any], Rows]:
     """The record's own row and its child-table rows."""
     row: dict[str, Any] = {}
     children: Rows = {}
-    for f in dataclasses.fields(record):
-        value = getattr(record, f.name)
-        child = CHILDREN.get((record.KIND, f.name))
+    for name, how, child in _plan(type(record)):
+        value = getattr(record, name)
         if child is not None:
             items = [{child.value_column: v} if child.value_column else to_plain(v) for v in value]
             if child.derive is not None:
@@ -102,12 +135,12 @@ def to_rows(record: Record) -> tuple[dict[str, Any], Rows]:
             children[child.table.name] = [
                 {child.parent_key: record.id, "position": i, **item} for i, item in enumerate(items)
             ]
-        elif _inner(field_types(type(record))[f.name]) is PartialDate:
-            row.update(date_columns(f.name, value))
-        elif f.name == "clarifications":
-            row[f.name] = json.dumps(value, sort_keys=True, ensure_ascii=False)
+        elif how == "date":
+            row.update(date_columns(name, value))
+        elif how == "json":
+            row[name] = json.dumps(value, sort_keys=True, ensure_ascii=False)
         else:
-            row[f.name] = value
+            row[name] = value
     return row, children
 
 

@@ -185,8 +185,11 @@ class Store:
             rows[record.KIND].append(row)
             for table_name, items in children.items():
                 child_rows[table_name].extend(items)
-        for kind, batch in rows.items():
-            conn.execute(RECORD_TABLES[kind].insert(), batch)
+        # RECORD_TABLES lists each kind after the kinds it refers to, so a batch may hold
+        # both a record and the records it refers to, in any order.
+        for kind, table in RECORD_TABLES.items():
+            if rows.get(kind):
+                conn.execute(table.insert(), rows[kind])
         tables = {child.table.name: child.table for child in CHILDREN.values()}
         for table_name, batch in child_rows.items():
             if batch:  # an empty parameter list is deprecated (and would insert one empty row)

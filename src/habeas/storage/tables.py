@@ -329,6 +329,7 @@ class Child:
     derive: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # columns computed from an item
 
 
+# In dependency order: each kind comes after every kind it refers to (Store.insert relies on it).
 RECORD_TABLES: dict[str, Table] = {
     "person": people,
     "organisation": organisations,
