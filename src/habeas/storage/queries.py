@@ -88,72 +88,58 @@ def covering(day: date) -> ColumnElement[bool]:
     return sa.and_(cp.c.retracted.is_(False), started, not_ended)
 
 
-def _current_periods(conn: Connection, day: date, kinds: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """person id -> (kind, start text) of the most recently started period covering `day`."""
-    query = (
-        sa.select(cp.c.person_id, cp.c.kind, cp.c.start, cp.c.start_earliest)
+def current_periods(day: date, kinds: Iterable[str]) -> sa.Subquery:
+    """One row per person (person_id, kind, start): their latest-started period of `kinds` covering `day`."""
+    rank = sa.func.row_number().over(
+        partition_by=cp.c.person_id, order_by=(cp.c.start_earliest.desc().nulls_last(), cp.c.id.desc())
+    )
+    ranked = (
+        sa.select(cp.c.person_id, cp.c.kind, cp.c.start, rank.label("rank"))
         .join(people, people.c.id == cp.c.person_id)
         .where(covering(day), cp.c.kind.in_(sorted(kinds)), people.c.retracted.is_(False))
+        .subquery()
     )
-    chosen: dict[str, tuple[str, str, date]] = {}
-    for person_id, kind, start, earliest in conn.execute(query):
-        earliest = earliest or date.min
-        if person_id not in chosen or earliest > chosen[person_id][2]:
-            chosen[person_id] = (kind, start or "XXXX", earliest)
-    return {pid: (kind, start) for pid, (kind, start, _) in chosen.items()}
+    return sa.select(ranked.c.person_id, ranked.c.kind, ranked.c.start).where(ranked.c.rank == 1).subquery()
 
 
 def held_on(conn: Connection, day: date) -> HeldReport:
     """Who was held on `day`, with counts by group (a person once per group) and by custody kind."""
-    held = _current_periods(conn, day, HELD_KINDS)
-    groups = _groups_of(conn, day)
-    names = _first_names(conn, day)
-    people_held = sorted(
-        (
-            HeldPerson(pid, names.get(pid, ""), groups.get(pid, []), kind, since)
-            for pid, (kind, since) in held.items()
-        ),
-        key=lambda p: (search_key(p.name), p.id),
-    )
-    by_group = Counter(g for p in people_held for g in p.groups)
-    by_kind = Counter(p.kind for p in people_held)
-    restricted = {
-        pid: kind
-        for pid, (kind, _) in _current_periods(conn, day, RESTRICTION_KINDS).items()
-        if pid not in held
-    }
+    held = current_periods(day, HELD_KINDS)
+    first = person_names.alias("first_name")
+    rows = conn.execute(
+        sa.select(held.c.person_id, held.c.kind, held.c.start, first.c.value)
+        .outerjoin(first, sa.and_(first.c.person_id == held.c.person_id, first.c.position == 0))
+        .order_by(first.c.search_key, held.c.person_id)
+    ).all()
+    groups: dict[str, list[str]] = defaultdict(list)
+    for person_id, code in conn.execute(
+        sa.select(person_groups.c.person_id, person_groups.c.code)
+        .join(held, held.c.person_id == person_groups.c.person_id)
+        .order_by(person_groups.c.person_id, person_groups.c.position)
+    ).all():
+        if code not in groups[person_id]:
+            groups[person_id].append(code)
+    people_held = [
+        HeldPerson(pid, name or "", groups[pid], kind, start or "XXXX") for pid, kind, start, name in rows
+    ]
+    restricted = current_periods(day, RESTRICTION_KINDS)
+    restricted_by_kind = conn.execute(
+        sa.select(restricted.c.kind, sa.func.count())
+        .where(restricted.c.person_id.not_in(sa.select(held.c.person_id)))
+        .group_by(restricted.c.kind)
+        .order_by(sa.func.count().desc(), restricted.c.kind)
+    ).all()
     return HeldReport(
         date=day,
         total=len(people_held),
-        by_group=dict(by_group.most_common()),
-        by_kind=dict(by_kind.most_common()),
+        by_group=dict(Counter(g for p in people_held for g in p.groups).most_common()),
+        by_kind=dict(Counter(p.kind for p in people_held).most_common()),
         people=people_held,
-        restricted={"total": len(restricted), "by_kind": dict(Counter(restricted.values()).most_common())},
+        restricted={
+            "total": sum(n for _, n in restricted_by_kind),
+            "by_kind": {kind: n for kind, n in restricted_by_kind},
+        },
     )
-
-
-def _held_ids(day: date) -> sa.Select[tuple[str]]:
-    return sa.select(cp.c.person_id).where(covering(day), cp.c.kind.in_(sorted(HELD_KINDS)))
-
-
-def _groups_of(conn: Connection, day: date) -> dict[str, list[str]]:
-    query = (
-        sa.select(person_groups.c.person_id, person_groups.c.code)
-        .where(person_groups.c.person_id.in_(_held_ids(day)))
-        .order_by(person_groups.c.person_id, person_groups.c.position)
-    )
-    out: dict[str, list[str]] = defaultdict(list)
-    for person_id, code in conn.execute(query):
-        if code not in out[person_id]:
-            out[person_id].append(code)
-    return out
-
-
-def _first_names(conn: Connection, day: date) -> dict[str, str]:
-    query = sa.select(person_names.c.person_id, person_names.c.value).where(
-        person_names.c.position == 0, person_names.c.person_id.in_(_held_ids(day))
-    )
-    return {pid: value for pid, value in conn.execute(query)}
 
 
 # -- people ---------------------------------------------------------------
