@@ -566,7 +566,7 @@ def _print_held(report: queries.HeldReport, with_people: bool) -> None:
     restricted = report.restricted.get("total", 0)
     if restricted:
         console.print(f"Under travel ban or in exile (not held): {restricted}")
-    console.print(_counts_table("by group (a person counts once in each of their groups)", report.by_group))
+    console.print(_counts_table("by group (a person in two groups counts in both)", report.by_group))
     console.print(_counts_table("by custody kind", report.by_kind))
     if with_people:
         table = Table("id", "name", "groups", "kind", "since")
