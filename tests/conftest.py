@@ -9,6 +9,7 @@ need a particular file, such as the CLI and demo tests.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 import shutil
@@ -39,7 +40,7 @@ StoreFactory = Callable[..., Store]
 def settings_for(directory: Path, name: str = "habeas.db", **changes: Any) -> Settings:
     """Settings for a SQLite file `name` in `directory`, its audit key beside it in `audit.key`."""
     base = Settings(db=str(directory / name), audit_key_file=str(directory / "audit.key"))
-    return base.with_(**changes) if changes else base
+    return dataclasses.replace(base, **changes) if changes else base
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 from habeas.errors import ConfigError
 
@@ -62,7 +62,6 @@ class Settings:
     audit_key_file: str = ""
     actor: str = "local"
     busy_timeout_ms: int = 5000
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -87,6 +86,3 @@ class Settings:
             actor=str(values["actor"]).strip(),
             busy_timeout_ms=int(raw),
         )
-
-    def with_(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
