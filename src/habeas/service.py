@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from ulid import ULID
 
 from habeas.domain.dates import PartialDate
-from habeas.domain.records import RECORD_TYPES, Citation, Event, Record
+from habeas.domain.records import RECORD_TYPES, Citation, Event, Record, fields_of
 from habeas.domain.validation import validate
 from habeas.errors import ConflictError, ValidationError
 from habeas.security import audit
@@ -96,7 +96,7 @@ class Service:
 
     def update(self, kind: str, record_id: str, /, **changes: Any) -> Record:
         """Change some fields of a record; the previous version stays in its history."""
-        allowed = {f.name for f in dataclasses.fields(RECORD_TYPES[kind])} - STAMP_FIELDS
+        allowed = {f.name for f in fields_of(RECORD_TYPES[kind])} - STAMP_FIELDS
         for name in changes:
             if name not in allowed:
                 raise ValidationError(
@@ -126,9 +126,7 @@ class Service:
                     "version", version, f"versions of {record_id}: {', '.join(map(str, versions))}"
                 )
             old = codec.from_snapshot(versions[version]["data"])
-            keep = {
-                f.name: getattr(old, f.name) for f in dataclasses.fields(old) if f.name not in STAMP_FIELDS
-            }
+            keep = {f.name: getattr(old, f.name) for f in fields_of(type(old)) if f.name not in STAMP_FIELDS}
             return dataclasses.replace(current, **keep, retracted=old.retracted)
 
         return self._change(
@@ -267,24 +265,11 @@ class Service:
         return seq, prev_hash
 
 
-_REF_FIELDS: dict[type[Any], tuple[tuple[str, str | None], ...]] = {}
-
-
-def _ref_fields(cls: type[Any]) -> tuple[tuple[str, str | None], ...]:
-    """(field, referred kind or None) for fields holding ids or lists that may hold items with ids."""
-    if cls not in _REF_FIELDS:
-        _REF_FIELDS[cls] = tuple(
-            (f.name, f.metadata.get("ref"))
-            for f in dataclasses.fields(cls)
-            if f.metadata.get("ref") or str(f.type).startswith("list[")
-        )
-    return _REF_FIELDS[cls]
-
-
 def _references(record: Any, prefix: str | None = None) -> Iterator[tuple[str, str, str]]:
     """(field, kind, id) for every id a record (or an item inside it) refers to."""
     prefix = prefix or record.KIND
-    for name, kind in _ref_fields(type(record)):
+    for f in fields_of(type(record)):
+        name, kind = f.name, f.metadata.get("ref")
         value = getattr(record, name)
         if kind and value:
             for ref_id in value if isinstance(value, list) else [value]:

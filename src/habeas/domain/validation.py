@@ -8,11 +8,11 @@ the database (does the referenced person exist?) live in the service layer.
 from __future__ import annotations
 
 import re
-from dataclasses import Field, fields, is_dataclass
+from dataclasses import is_dataclass
 from typing import Any
 
 from habeas.domain.dates import PartialDate
-from habeas.domain.records import CITABLE_KINDS, Charge, Citation, Person, Record, Relationship
+from habeas.domain.records import CITABLE_KINDS, Charge, Citation, Person, Record, Relationship, fields_of
 from habeas.domain.vocabulary import vocabulary
 from habeas.errors import ValidationError
 
@@ -41,18 +41,8 @@ def validate(record: Record) -> None:
         )
 
 
-_FIELDS: dict[type[Any], tuple[Field[Any], ...]] = {}
-
-
-def _fields(cls: type[Any]) -> tuple[Field[Any], ...]:
-    # dataclasses.fields() is slow enough to show in bulk imports; classes never change.
-    if cls not in _FIELDS:
-        _FIELDS[cls] = fields(cls)
-    return _FIELDS[cls]
-
-
 def _check_fields(obj: Any, prefix: str) -> None:
-    for f in _fields(type(obj)):
+    for f in fields_of(type(obj)):
         value = getattr(obj, f.name)
         name = f"{prefix}.{f.name}"
         vocab_name = f.metadata.get("vocab")

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from habeas.domain.dates import PartialDate
-from habeas.domain.records import RECORD_TYPES, Record
+from habeas.domain.records import RECORD_TYPES, Record, fields_of
 from habeas.storage.tables import CHILDREN, Child
 
 Rows = dict[str, list[dict[str, Any]]]  # child table name -> its rows
@@ -42,14 +42,8 @@ def _inner(tp: Any) -> Any:
     return tp
 
 
-_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
-
-
 def field_names(cls: type[Any]) -> tuple[str, ...]:
-    """The dataclass field names of `cls` (cached: `dataclasses.fields` is slow in bulk writes)."""
-    if cls not in _FIELD_NAMES:
-        _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return _FIELD_NAMES[cls]
+    return tuple(f.name for f in fields_of(cls))
 
 
 def to_plain(value: Any) -> Any:
