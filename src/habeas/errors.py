@@ -5,6 +5,7 @@
     │   ├── InvalidDate            a partial date that cannot be read
     │   └── UnknownTerm            a code that is not in its controlled vocabulary
     ├── NotFound                   no record of that kind with that id
+    ├── AccessDenied               a refused sign-in, session, token or role
     ├── ConflictError              the record changed or was retracted meanwhile
     ├── StorageError               the database cannot be used as asked
     │   ├── WrongPassphrase        the passphrase does not open this encrypted file
@@ -60,6 +61,10 @@ class NotFound(HabeasError):
         super().__init__(
             f"no {kind} with id {record_id!r}; check the id with `habeas person list` or `habeas history`"
         )
+
+
+class AccessDenied(HabeasError):
+    """A sign-in, session or token that is refused, or an action the account's role does not allow."""
 
 
 class ConflictError(HabeasError):

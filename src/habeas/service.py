@@ -229,16 +229,31 @@ class Service:
         self, conn: Connection, records: Sequence[Record], action: str, note: str, head: tuple[int, str]
     ) -> tuple[int, str]:
         """Keep each record's new version in the history and chain one audit entry to it."""
-        seq, prev_hash = head
+        changes = [(r.KIND, r.id, r.version, codec.snapshot(r)) for r in records]
+        return self.log_versions(conn, changes, action, note, head)
+
+    def log_versions(
+        self,
+        conn: Connection,
+        changes: Sequence[tuple[str, str, int, str]],
+        action: str,
+        note: str,
+        head: tuple[int, str] | None = None,
+    ) -> tuple[int, str]:
+        """Keep each (kind, id, version, JSON) in the history and chain one audit entry to each.
+
+        Records use it through create/update; habeas.accounts uses it for user accounts,
+        whose JSON never holds a password hash or a TOTP secret.
+        """
+        seq, prev_hash = head or self.store.audit_head(conn)
         versions, entries = [], []
         at = self.clock()
-        for record in records:
-            data = codec.snapshot(record)
+        for kind, record_id, version, data in changes:
             versions.append(
                 {
-                    "record_id": record.id,
-                    "version": record.version,
-                    "kind": record.KIND,
+                    "record_id": record_id,
+                    "version": version,
+                    "kind": kind,
                     "action": action,
                     "at": at,
                     "actor": self.actor,
@@ -252,9 +267,9 @@ class Service:
                 "at": at.isoformat(),
                 "actor": self.actor,
                 "action": action,
-                "kind": record.KIND,
-                "record_id": record.id,
-                "version": record.version,
+                "kind": kind,
+                "record_id": record_id,
+                "version": version,
                 "digest": audit.digest(data),
                 "prev_hash": prev_hash,
             }

@@ -319,6 +319,60 @@ audit_entries = Table(
 )
 
 
+# -- accounts (habeas.accounts writes these; changes to users are audited) ----
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("username", String(80), nullable=False, unique=True),
+    Column("display_name", Text, nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("totp_secret", String(64)),  # None until two-factor sign-in is set up
+    Column("totp_last_step", Integer),  # the last accepted TOTP time step: a replayed code is refused
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("language", String(5), nullable=False, default="en"),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Failed sign-ins, for throttling (at most 100 an hour per account, with a growing delay).
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", ID, ForeignKey("users.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index(None, "user_id", "at"),
+)
+
+# Server-side sessions; only a SHA-256 of the cookie's value is stored.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("second_factor_done", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+)
+
+# API tokens for clients of /api/v1; only a SHA-256 of the token is stored.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+
 @dataclass(frozen=True)
 class Child:
     """How a list field of a record is stored: its table, the key column, the item columns."""
