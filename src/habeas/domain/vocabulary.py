@@ -1,4 +1,4 @@
-"""Controlled vocabularies: stable codes with English (and some Azerbaijani and Russian) labels.
+"""Controlled vocabularies: stable codes with English, Azerbaijani and Russian labels.
 
 Where a term matches a HURIDOCS Events Standard Formats micro-thesaurus term, its code is kept
 in `Term.huridocs`; docs/vocabularies.md lists every term and where each HURIDOCS code comes from.
@@ -102,8 +102,8 @@ _ALL: tuple[Vocabulary, ...] = (
         name="visibility",
         description="Who may see a record: anyone, the team and trusted partners, or named people only.",
         terms=(
-            Term("public", "Public", ru="Открытый"),
-            Term("restricted", "Restricted", ru="Ограниченный доступ"),
+            Term("public", "Public", az="Açıq", ru="Открытый"),
+            Term("restricted", "Restricted", az="Məhdud giriş", ru="Ограниченный доступ"),
             Term("confidential", "Confidential", az="Məxfi", ru="Конфиденциальный"),
         ),
     ),
@@ -135,20 +135,34 @@ _ALL: tuple[Vocabulary, ...] = (
                 ru="Гражданский активист",
                 huridocs="050202",
             ),
-            Term("peaceful_protester", "Peaceful protester", ru="Участник мирного протеста", huridocs="0601"),
+            Term(
+                "peaceful_protester",
+                "Peaceful protester",
+                az="Dinc etiraz iştirakçısı",
+                ru="Участник мирного протеста",
+                huridocs="0601",
+            ),
             Term("religious_believer", "Religious believer", az="Dindar", ru="Верующий", huridocs="010307"),
             Term(
                 "national_minority_activist",
                 "Activist of a national minority",
+                az="Milli azlıq fəalı",
                 ru="Активист национального меньшинства",
                 huridocs="0301",
             ),
-            Term("anti_war_activist", "Anti-war activist", ru="Антивоенный активист", huridocs="010304"),
+            Term(
+                "anti_war_activist",
+                "Anti-war activist",
+                az="Müharibə əleyhinə fəal",
+                ru="Антивоенный активист",
+                huridocs="010304",
+            ),
             Term("academic", "Academic or scholar", az="Alim", ru="Учёный"),
             Term("lawyer", "Lawyer", az="Vəkil", ru="Адвокат"),
             Term(
                 "relative_of_critic",
                 "Relative of a government critic",
+                az="Hökumət tənqidçisinin qohumu",
                 ru="Родственник критика власти",
                 huridocs="050101",
             ),
@@ -167,13 +181,19 @@ _ALL: tuple[Vocabulary, ...] = (
                 ru="Административный арест",
                 huridocs="01",
             ),
-            Term("pre_trial_detention", "Pre-trial detention", ru="Содержание под стражей до суда"),
+            Term(
+                "pre_trial_detention",
+                "Pre-trial detention",
+                az="Həbs qətimkan tədbiri",
+                ru="Содержание под стражей до суда",
+            ),
             Term("house_arrest", "House arrest", az="Ev dustaqlığı", ru="Домашний арест"),
-            Term("police_supervision", "Police supervision", ru="Полицейский надзор"),
+            Term("police_supervision", "Police supervision", az="Polis nəzarəti", ru="Полицейский надзор"),
             Term("imprisonment", "Imprisonment", az="Azadlıqdan məhrum etmə", ru="Лишение свободы"),
             Term(
                 "psychiatric_confinement",
                 "Psychiatric confinement",
+                az="Məcburi psixiatrik yerləşdirmə",
                 ru="Принудительная психиатрическая госпитализация",
             ),
             Term("travel_ban", "Travel ban", az="Ölkədən çıxış qadağası", ru="Запрет на выезд"),
@@ -185,63 +205,142 @@ _ALL: tuple[Vocabulary, ...] = (
         description="What happened to a person or organisation on a given date.",
         huridocs_thesaurus=_MT_TYPES_OF_ACTS,
         terms=(
-            Term("arrest", "Arrest", ru="Задержание", huridocs="030101"),
+            Term("arrest", "Arrest", az="Həbs", ru="Задержание", huridocs="030101"),
             Term("search", "Search", az="Axtarış", ru="Обыск", huridocs="040101"),
-            Term("charge_brought", "Charge brought", ru="Предъявление обвинения"),
-            Term("remand_hearing", "Remand hearing", ru="Заседание об избрании меры пресечения"),
+            Term(
+                "charge_brought",
+                "Charge brought",
+                az="İttihamın irəli sürülməsi",
+                ru="Предъявление обвинения",
+            ),
+            Term(
+                "remand_hearing",
+                "Remand hearing",
+                az="Qətimkan tədbiri üzrə məhkəmə iclası",
+                ru="Заседание об избрании меры пресечения",
+            ),
             Term(
                 "detention_extended",
                 "Detention extended",
+                az="Həbs müddətinin uzadılması",
                 ru="Продление срока содержания под стражей",
                 huridocs="03010202",
             ),
-            Term("trial_hearing", "Trial hearing", ru="Судебное заседание"),
+            Term("trial_hearing", "Trial hearing", az="Məhkəmə iclası", ru="Судебное заседание"),
             Term("verdict", "Verdict", az="Hökm", ru="Приговор"),
-            Term("appeal_hearing", "Appeal hearing", ru="Заседание апелляционной инстанции"),
-            Term("appeal_ruling", "Appeal ruling", ru="Решение апелляционной инстанции"),
-            Term("cassation_hearing", "Cassation hearing", ru="Заседание кассационной инстанции"),
-            Term("cassation_ruling", "Cassation ruling", ru="Решение кассационной инстанции"),
+            Term(
+                "appeal_hearing",
+                "Appeal hearing",
+                az="Apellyasiya iclası",
+                ru="Заседание апелляционной инстанции",
+            ),
+            Term(
+                "appeal_ruling",
+                "Appeal ruling",
+                az="Apellyasiya qərarı",
+                ru="Решение апелляционной инстанции",
+            ),
+            Term(
+                "cassation_hearing",
+                "Cassation hearing",
+                az="Kassasiya iclası",
+                ru="Заседание кассационной инстанции",
+            ),
+            Term(
+                "cassation_ruling",
+                "Cassation ruling",
+                az="Kassasiya qərarı",
+                ru="Решение кассационной инстанции",
+            ),
             Term(
                 "pardon_or_amnesty",
                 "Pardon or amnesty",
                 az="Əfv və ya amnistiya",
                 ru="Помилование или амнистия",
             ),
-            Term("release", "Release", ru="Освобождение"),
+            Term("release", "Release", az="Azad edilmə", ru="Освобождение"),
             Term(
-                "transfer", "Transfer to another place of detention", ru="Перевод в другое место заключения"
+                "transfer",
+                "Transfer to another place of detention",
+                az="Başqa saxlanma yerinə köçürülmə",
+                ru="Перевод в другое место заключения",
             ),
-            Term("ill_treatment_alleged", "Ill-treatment alleged", ru="Заявление о жестоком обращении"),
+            Term(
+                "ill_treatment_alleged",
+                "Ill-treatment alleged",
+                az="Pis rəftar barədə iddia",
+                ru="Заявление о жестоком обращении",
+            ),
             Term("hunger_strike", "Hunger strike", az="Aclıq aksiyası", ru="Голодовка"),
             Term(
                 "medical_care_denied",
                 "Medical care denied",
+                az="Tibbi yardım göstərilməməsi",
                 ru="Отказ в медицинской помощи",
                 huridocs="530107",
             ),
-            Term("family_contact_denied", "Contact with family denied", ru="Отказ в контакте с семьёй"),
+            Term(
+                "family_contact_denied",
+                "Contact with family denied",
+                az="Ailə ilə əlaqəyə icazə verilməməsi",
+                ru="Отказ в контакте с семьёй",
+            ),
             Term(
                 "lawyer_access_denied",
                 "Access to a lawyer denied",
+                az="Vəkillə görüşə icazə verilməməsi",
                 ru="Отказ в доступе к адвокату",
                 huridocs="350113",
             ),
-            Term("monitor_access_denied", "Access for monitors denied", ru="Отказ в доступе наблюдателям"),
             Term(
-                "travel_ban_imposed", "Travel ban imposed", ru="Наложение запрета на выезд", huridocs="050106"
+                "monitor_access_denied",
+                "Access for monitors denied",
+                az="Müşahidəçilərin buraxılmaması",
+                ru="Отказ в доступе наблюдателям",
             ),
-            Term("travel_ban_lifted", "Travel ban lifted", ru="Снятие запрета на выезд"),
-            Term("assets_frozen", "Assets frozen", ru="Замораживание активов"),
-            Term("smear_campaign", "Smear campaign", ru="Кампания по дискредитации", huridocs="140101"),
-            Term("dismissal", "Dismissal from work", ru="Увольнение"),
+            Term(
+                "travel_ban_imposed",
+                "Travel ban imposed",
+                az="Ölkədən çıxış qadağasının qoyulması",
+                ru="Наложение запрета на выезд",
+                huridocs="050106",
+            ),
+            Term(
+                "travel_ban_lifted",
+                "Travel ban lifted",
+                az="Ölkədən çıxış qadağasının götürülməsi",
+                ru="Снятие запрета на выезд",
+            ),
+            Term("assets_frozen", "Assets frozen", az="Aktivlərin dondurulması", ru="Замораживание активов"),
+            Term(
+                "smear_campaign",
+                "Smear campaign",
+                az="Qaralama kampaniyası",
+                ru="Кампания по дискредитации",
+                huridocs="140101",
+            ),
+            Term("dismissal", "Dismissal from work", az="İşdən çıxarılma", ru="Увольнение"),
             Term(
                 "deportation_or_extradition",
                 "Deportation or extradition",
+                az="Deportasiya və ya ekstradisiya",
                 ru="Депортация или экстрадиция",
                 huridocs="330101",
             ),
-            Term("organisation_closed", "Organisation closed", ru="Закрытие организации", huridocs="120103"),
-            Term("death_in_custody", "Death in custody", ru="Смерть под стражей", huridocs="01010601"),
+            Term(
+                "organisation_closed",
+                "Organisation closed",
+                az="Təşkilatın bağlanması",
+                ru="Закрытие организации",
+                huridocs="120103",
+            ),
+            Term(
+                "death_in_custody",
+                "Death in custody",
+                az="Həbsdə ölüm",
+                ru="Смерть под стражей",
+                huridocs="01010601",
+            ),
         ),
     ),
     Vocabulary(
@@ -249,8 +348,8 @@ _ALL: tuple[Vocabulary, ...] = (
         description="The part a person played in an event.",
         huridocs_thesaurus=_MT_SOURCE_CONNECTION,
         terms=(
-            Term("victim", "Victim", ru="Пострадавший", huridocs="0101"),
-            Term("perpetrator", "Perpetrator", ru="Нарушитель", huridocs="0103"),
+            Term("victim", "Victim", az="Zərərçəkmiş", ru="Пострадавший", huridocs="0101"),
+            Term("perpetrator", "Perpetrator", az="Pozuntunu törədən", ru="Нарушитель", huridocs="0103"),
             Term("judge", "Judge", az="Hakim", ru="Судья"),
             Term("prosecutor", "Prosecutor", az="Prokuror", ru="Прокурор"),
             Term("investigator", "Investigator", az="Müstəntiq", ru="Следователь"),
@@ -275,20 +374,30 @@ _ALL: tuple[Vocabulary, ...] = (
                 huridocs="010102",
             ),
             Term("relative", "Other relative", az="Qohum", ru="Родственник", huridocs="010105"),
-            Term("lawyer_of", "Lawyer of", huridocs="01060201"),
+            Term("lawyer_of", "Lawyer of", az="Vəkili", ru="Адвокат", huridocs="01060201"),
             Term("colleague", "Colleague", az="Həmkar", ru="Коллега"),
-            Term("co_defendant", "Co-defendant in the same case", ru="Сообвиняемый"),
+            Term(
+                "co_defendant",
+                "Co-defendant in the same case",
+                az="Eyni işdə birgə təqsirləndirilən",
+                ru="Сообвиняемый",
+            ),
         ),
     ),
     Vocabulary(
         name="charge_status",
         description="Where a criminal or administrative charge stands.",
         terms=(
-            Term("pending", "Pending", ru="На рассмотрении"),
-            Term("convicted", "Convicted", ru="Осуждён"),
-            Term("acquitted", "Acquitted", ru="Оправдан"),
-            Term("dropped", "Dropped", ru="Обвинение снято"),
-            Term("requalified", "Requalified under another article", ru="Переквалифицировано"),
+            Term("pending", "Pending", az="Baxılır", ru="На рассмотрении"),
+            Term("convicted", "Convicted", az="Məhkum edilib", ru="Осуждён"),
+            Term("acquitted", "Acquitted", az="Bəraət alıb", ru="Оправдан"),
+            Term("dropped", "Dropped", az="İttiham götürülüb", ru="Обвинение снято"),
+            Term(
+                "requalified",
+                "Requalified under another article",
+                az="Başqa maddə ilə yenidən tövsif edilib",
+                ru="Переквалифицировано",
+            ),
         ),
     ),
     Vocabulary(
@@ -301,20 +410,50 @@ _ALL: tuple[Vocabulary, ...] = (
             Term(
                 "fundamental_guarantee_violated",
                 "(a) Held in breach of a fundamental Convention freedom, such as expression or assembly",
+                az=(
+                    "(a) Konvensiyanın əsas azadlıqlarından biri, məsələn, ifadə "
+                    "və ya toplaşma azadlığı pozularaq saxlanılır"
+                ),
+                ru=(
+                    "(a) Содержится в нарушение основной свободы по Конвенции, "
+                    "например свободы выражения мнений или собраний"
+                ),
             ),
             Term(
-                "purely_political_no_offence", "(b) Held for purely political reasons, with no offence at all"
+                "purely_political_no_offence",
+                "(b) Held for purely political reasons, with no offence at all",
+                az="(b) Heç bir hüquqpozma olmadan, sırf siyasi səbəblərə görə saxlanılır",
+                ru="(b) Содержится по чисто политическим причинам, без какого-либо правонарушения",
             ),
             Term(
                 "disproportionate_for_political_motives",
                 "(c) Political motives made its length or conditions clearly disproportionate to the offence",
+                az=(
+                    "(c) Siyasi motivlər ucbatından həbsin müddəti və ya "
+                    "şərtləri əmələ açıq-aşkar qeyri-mütənasibdir"
+                ),
+                ru=(
+                    "(c) Из-за политических мотивов срок или условия "
+                    "содержания явно несоразмерны правонарушению"
+                ),
             ),
             Term(
-                "discriminatory", "(d) Held, for political motives, in a way that discriminates against them"
+                "discriminatory",
+                "(d) Held, for political motives, in a way that discriminates against them",
+                az="(d) Siyasi motivlərlə, ayrı-seçkiliyə məruz qalaraq saxlanılır",
+                ru="(d) Содержится по политическим мотивам дискриминационным образом",
             ),
             Term(
                 "unfair_proceedings_political",
                 "(e) Held after clearly unfair proceedings that appear linked to political motives",
+                az=(
+                    "(e) Siyasi motivlərlə bağlı görünən açıq-aşkar "
+                    "ədalətsiz məhkəmə prosesindən sonra saxlanılır"
+                ),
+                ru=(
+                    "(e) Содержится после явно несправедливого разбирательства, "
+                    "по-видимому связанного с политическими мотивами"
+                ),
             ),
         ),
     ),
@@ -325,13 +464,19 @@ _ALL: tuple[Vocabulary, ...] = (
             Term(
                 "political_prisoner", "Political prisoner", az="Siyasi məhbus", ru="Политический заключённый"
             ),
-            Term("politically_persecuted", "Politically persecuted", ru="Политически преследуемый"),
+            Term(
+                "politically_persecuted",
+                "Politically persecuted",
+                az="Siyasi təqibə məruz qalan",
+                ru="Политически преследуемый",
+            ),
             Term(
                 "not_political_prisoner",
                 "Not a political prisoner",
+                az="Siyasi məhbus deyil",
                 ru="Не является политическим заключённым",
             ),
-            Term("under_review", "Under review", ru="На рассмотрении"),
+            Term("under_review", "Under review", az="Araşdırılır", ru="На рассмотрении"),
         ),
     ),
     Vocabulary(
@@ -356,7 +501,12 @@ _ALL: tuple[Vocabulary, ...] = (
                 ru="Официальное заявление",
                 huridocs="161805191901",
             ),
-            Term("social_media", "Social media post", ru="Публикация в социальных сетях"),
+            Term(
+                "social_media",
+                "Social media post",
+                az="Sosial mediada paylaşım",
+                ru="Публикация в социальных сетях",
+            ),
             Term("other", "Other", az="Digər", ru="Другое"),
         ),
     ),
@@ -365,12 +515,22 @@ _ALL: tuple[Vocabulary, ...] = (
         description="How reliable a source is in general (admiralty / NATO source grading, A to F).",
         huridocs_thesaurus=_MT_RELIABILITY,
         terms=(
-            Term("A", "Completely reliable", ru="Полностью надёжный", huridocs="01"),
-            Term("B", "Usually reliable", ru="Обычно надёжный", huridocs="02"),
-            Term("C", "Fairly reliable", ru="Достаточно надёжный", huridocs="03"),
-            Term("D", "Not usually reliable", ru="Обычно ненадёжный", huridocs="04"),
-            Term("E", "Unreliable", ru="Ненадёжный", huridocs="05"),
-            Term("F", "Reliability cannot be judged", ru="Надёжность невозможно оценить", huridocs="99"),
+            Term("A", "Completely reliable", az="Tam etibarlı", ru="Полностью надёжный", huridocs="01"),
+            Term("B", "Usually reliable", az="Adətən etibarlı", ru="Обычно надёжный", huridocs="02"),
+            Term(
+                "C", "Fairly reliable", az="Kifayət qədər etibarlı", ru="Достаточно надёжный", huridocs="03"
+            ),
+            Term(
+                "D", "Not usually reliable", az="Adətən etibarlı deyil", ru="Обычно ненадёжный", huridocs="04"
+            ),
+            Term("E", "Unreliable", az="Etibarsız", ru="Ненадёжный", huridocs="05"),
+            Term(
+                "F",
+                "Reliability cannot be judged",
+                az="Etibarlılığı qiymətləndirmək mümkün deyil",
+                ru="Надёжность невозможно оценить",
+                huridocs="99",
+            ),
         ),
     ),
     Vocabulary(
@@ -378,25 +538,37 @@ _ALL: tuple[Vocabulary, ...] = (
         description="How credible one piece of information is (admiralty / NATO grading, 1 to 6).",
         huridocs_thesaurus=_MT_RELIABILITY,
         terms=(
-            Term("1", "Confirmed by other sources", ru="Подтверждено другими источниками", huridocs="01"),
-            Term("2", "Probably true", ru="Вероятно, правда", huridocs="02"),
-            Term("3", "Possibly true", ru="Возможно, правда", huridocs="03"),
-            Term("4", "Doubtful", ru="Сомнительно", huridocs="04"),
-            Term("5", "Improbable", ru="Маловероятно", huridocs="05"),
-            Term("6", "Truth cannot be judged", ru="Достоверность невозможно оценить", huridocs="99"),
+            Term(
+                "1",
+                "Confirmed by other sources",
+                az="Digər mənbələrlə təsdiqlənib",
+                ru="Подтверждено другими источниками",
+                huridocs="01",
+            ),
+            Term("2", "Probably true", az="Yəqin ki, doğrudur", ru="Вероятно, правда", huridocs="02"),
+            Term("3", "Possibly true", az="Doğru ola bilər", ru="Возможно, правда", huridocs="03"),
+            Term("4", "Doubtful", az="Şübhəlidir", ru="Сомнительно", huridocs="04"),
+            Term("5", "Improbable", az="Çətin ki, doğrudur", ru="Маловероятно", huridocs="05"),
+            Term(
+                "6",
+                "Truth cannot be judged",
+                az="Doğruluğunu qiymətləndirmək mümkün deyil",
+                ru="Достоверность невозможно оценить",
+                huridocs="99",
+            ),
         ),
     ),
     Vocabulary(
         name="organisation_kind",
         description="What kind of body an organisation is.",
         terms=(
-            Term("media_outlet", "Media outlet", ru="СМИ"),
+            Term("media_outlet", "Media outlet", az="Media qurumu", ru="СМИ"),
             Term("ngo", "Non-governmental organisation", az="QHT", ru="НКО"),
             Term("political_party", "Political party", az="Siyasi partiya", ru="Политическая партия"),
             Term("movement", "Movement", az="Hərəkat", ru="Движение"),
             Term("religious_community", "Religious community", az="Dini icma", ru="Религиозная община"),
             Term("court", "Court", az="Məhkəmə", ru="Суд"),
-            Term("detention_facility", "Place of detention", ru="Место заключения"),
+            Term("detention_facility", "Place of detention", az="Saxlanma yeri", ru="Место заключения"),
             Term("state_body", "State body", az="Dövlət orqanı", ru="Государственный орган"),
             Term("other", "Other", az="Digər", ru="Другое"),
         ),
@@ -405,10 +577,12 @@ _ALL: tuple[Vocabulary, ...] = (
         name="organisation_status",
         description="Whether an organisation can still work, and where.",
         terms=(
-            Term("active", "Active", ru="Действует"),
-            Term("closed", "Closed", ru="Закрыта"),
-            Term("in_exile", "Working in exile", ru="Работает в эмиграции"),
-            Term("liquidated", "Liquidated", ru="Ликвидирована"),
+            Term("active", "Active", az="Fəaliyyət göstərir", ru="Действует"),
+            Term("closed", "Closed", az="Bağlanıb", ru="Закрыта"),
+            Term(
+                "in_exile", "Working in exile", az="Mühacirətdə fəaliyyət göstərir", ru="Работает в эмиграции"
+            ),
+            Term("liquidated", "Liquidated", az="Ləğv edilib", ru="Ликвидирована"),
         ),
     ),
     Vocabulary(
@@ -416,11 +590,37 @@ _ALL: tuple[Vocabulary, ...] = (
         description="What a monitoring organisation did on a person's behalf.",
         huridocs_thesaurus=_MT_TYPES_OF_INTERVENTION,
         terms=(
-            Term("prison_visit_request", "Request to visit a place of detention"),
-            Term("hearing_attendance_request", "Request to attend a hearing"),
-            Term("appeal_to_authorities", "Appeal to the authorities", ru="Обращение к властям"),
-            Term("un_communication", "Communication to a UN mechanism", ru="Обращение в механизмы ООН"),
-            Term("statement", "Public statement", ru="Публичное заявление", huridocs="0104"),
+            Term(
+                "prison_visit_request",
+                "Request to visit a place of detention",
+                az="Saxlanma yerinə baş çəkmək üçün müraciət",
+                ru="Запрос на посещение места заключения",
+            ),
+            Term(
+                "hearing_attendance_request",
+                "Request to attend a hearing",
+                az="Məhkəmə iclasında iştirak üçün müraciət",
+                ru="Запрос на присутствие на заседании",
+            ),
+            Term(
+                "appeal_to_authorities",
+                "Appeal to the authorities",
+                az="Hakimiyyət orqanlarına müraciət",
+                ru="Обращение к властям",
+            ),
+            Term(
+                "un_communication",
+                "Communication to a UN mechanism",
+                az="BMT mexanizminə müraciət",
+                ru="Обращение в механизмы ООН",
+            ),
+            Term(
+                "statement",
+                "Public statement",
+                az="İctimai bəyanat",
+                ru="Публичное заявление",
+                huridocs="0104",
+            ),
             Term("other", "Other", az="Digər", ru="Другое", huridocs="90"),
         ),
     ),
@@ -429,20 +629,25 @@ _ALL: tuple[Vocabulary, ...] = (
         description="How the addressee of an intervention answered.",
         huridocs_thesaurus=_MT_TYPES_OF_RESPONSES,
         terms=(
-            Term("pending", "Awaiting an answer", ru="Ожидается ответ"),
-            Term("granted", "Granted", ru="Удовлетворено", huridocs="01"),
-            Term("refused", "Refused", ru="Отказано", huridocs="03"),
-            Term("no_answer", "No answer", ru="Нет ответа", huridocs="06"),
+            Term("pending", "Awaiting an answer", az="Cavab gözlənilir", ru="Ожидается ответ"),
+            Term("granted", "Granted", az="Təmin edilib", ru="Удовлетворено", huridocs="01"),
+            Term("refused", "Refused", az="Rədd edilib", ru="Отказано", huridocs="03"),
+            Term("no_answer", "No answer", az="Cavab verilməyib", ru="Нет ответа", huridocs="06"),
         ),
     ),
     Vocabulary(
         name="monitoring_outcome",
         description="What happened when a monitor tried to observe a hearing.",
         terms=(
-            Term("attended", "Attended", ru="Присутствовал"),
-            Term("refused_entry", "Refused entry", ru="Не допущен"),
-            Term("closed_hearing", "Hearing closed to the public", ru="Закрытое заседание"),
-            Term("postponed", "Hearing postponed", ru="Заседание отложено"),
+            Term("attended", "Attended", az="İştirak edib", ru="Присутствовал"),
+            Term("refused_entry", "Refused entry", az="İçəri buraxılmayıb", ru="Не допущен"),
+            Term(
+                "closed_hearing",
+                "Hearing closed to the public",
+                az="Qapalı məhkəmə iclası",
+                ru="Закрытое заседание",
+            ),
+            Term("postponed", "Hearing postponed", az="İclas təxirə salınıb", ru="Заседание отложено"),
         ),
     ),
     Vocabulary(
@@ -458,10 +663,15 @@ _ALL: tuple[Vocabulary, ...] = (
         name="name_kind",
         description="How a name relates to the person.",
         terms=(
-            Term("native", "Name as written in the person's own language"),
-            Term("transliteration", "Transliteration", ru="Транслитерация"),
-            Term("alias", "Alias or pseudonym", ru="Псевдоним"),
-            Term("former", "Former name", ru="Прежнее имя"),
+            Term(
+                "native",
+                "Name as written in the person's own language",
+                az="Şəxsin öz dilində yazılış",
+                ru="Имя на родном языке",
+            ),
+            Term("transliteration", "Transliteration", az="Transliterasiya", ru="Транслитерация"),
+            Term("alias", "Alias or pseudonym", az="Ləqəb və ya təxəllüs", ru="Псевдоним"),
+            Term("former", "Former name", az="Əvvəlki ad", ru="Прежнее имя"),
         ),
     ),
     Vocabulary(
@@ -481,10 +691,27 @@ _ALL: tuple[Vocabulary, ...] = (
         huridocs_thesaurus=_MT_TYPES_OF_DATES,
         terms=(
             Term("exact", "Exact day", az="Dəqiq tarix", ru="Точная дата"),
-            Term("month", "Month known, day unknown", ru="Известны месяц и год", huridocs="02"),
-            Term("year", "Year known, month and day unknown", ru="Известен только год", huridocs="03"),
+            Term(
+                "month",
+                "Month known, day unknown",
+                az="Ay məlumdur, gün məlum deyil",
+                ru="Известны месяц и год",
+                huridocs="02",
+            ),
+            Term(
+                "year",
+                "Year known, month and day unknown",
+                az="Yalnız il məlumdur",
+                ru="Известен только год",
+                huridocs="03",
+            ),
             Term("approximate", "Approximate (estimated)", az="Təxmini", ru="Приблизительно", huridocs="01"),
-            Term("uncertain", "Uncertain (sources disagree or are doubtful)", ru="Не установлено точно"),
+            Term(
+                "uncertain",
+                "Uncertain (sources disagree or are doubtful)",
+                az="Qeyri-müəyyən (mənbələr fərqlidir və ya şübhəlidir)",
+                ru="Не установлено точно",
+            ),
             Term("unknown", "Unknown", az="Naməlum", ru="Неизвестно"),
         ),
     ),
@@ -496,42 +723,49 @@ _ALL: tuple[Vocabulary, ...] = (
             Term(
                 "family_contact_denied",
                 "Contact with family denied",
+                az="Ailə ilə əlaqəyə icazə verilmir",
                 ru="Отказ в контакте с семьёй",
                 huridocs="01010201",
             ),
             Term(
                 "lawyer_access_denied",
                 "Access to a lawyer denied",
+                az="Vəkillə görüşə icazə verilmir",
                 ru="Отказ в доступе к адвокату",
                 huridocs="01010202",
             ),
             Term(
                 "incommunicado",
                 "Held incommunicado (no outside contact)",
+                az="Xarici aləmlə əlaqəsiz saxlanılır",
                 ru="Содержание без связи с внешним миром",
                 huridocs="010102",
             ),
             Term(
                 "whereabouts_unknown",
                 "Whereabouts not disclosed",
+                az="Olduğu yer açıqlanmır",
                 ru="Местонахождение не раскрыто",
                 huridocs="0102",
             ),
             Term(
                 "contact_allowed",
                 "Outside contact allowed",
+                az="Xarici aləmlə əlaqəyə icazə verilir",
                 ru="Связь с внешним миром разрешена",
                 huridocs="010101",
             ),
             Term(
                 "custody_denied",
                 "Authorities deny holding the person",
+                az="Hakimiyyət şəxsin saxlanıldığını inkar edir",
                 ru="Власти отрицают задержание",
                 huridocs="02",
             ),
             Term(
                 "monitor_access_denied",
                 "Contact with human rights monitors denied",
+                az="Hüquq müdafiəçiləri ilə görüşə icazə verilmir",
                 ru="Отказ в доступе правозащитникам",
                 huridocs="01010204",
             ),
@@ -544,13 +778,33 @@ _ALL: tuple[Vocabulary, ...] = (
         huridocs_thesaurus=_MT_LEGAL_COUNSEL,
         terms=(
             Term(
-                "own_lawyer", "Lawyer of the person's own choosing", ru="Адвокат по соглашению", huridocs="53"
+                "own_lawyer",
+                "Lawyer of the person's own choosing",
+                az="Şəxsin özünün seçdiyi vəkil",
+                ru="Адвокат по соглашению",
+                huridocs="53",
             ),
             Term(
-                "state_appointed_lawyer", "State-appointed lawyer", ru="Адвокат по назначению", huridocs="51"
+                "state_appointed_lawyer",
+                "State-appointed lawyer",
+                az="Dövlət tərəfindən təyin edilmiş vəkil",
+                ru="Адвокат по назначению",
+                huridocs="51",
             ),
-            Term("lawyer_denied", "Lawyer not permitted", ru="Адвокат не допущен", huridocs="01"),
-            Term("no_lawyer", "No lawyer requested", ru="Без адвоката", huridocs="02"),
+            Term(
+                "lawyer_denied",
+                "Lawyer not permitted",
+                az="Vəkilə icazə verilməyib",
+                ru="Адвокат не допущен",
+                huridocs="01",
+            ),
+            Term(
+                "no_lawyer",
+                "No lawyer requested",
+                az="Vəkil tələb edilməyib",
+                ru="Адвокат не запрашивался",
+                huridocs="02",
+            ),
             Term("unknown", "Unknown", az="Naməlum", ru="Неизвестно", huridocs="99"),
         ),
     ),
@@ -559,10 +813,34 @@ _ALL: tuple[Vocabulary, ...] = (
         description="What medical care a detained person received.",
         huridocs_thesaurus=_MT_MEDICAL_ATTENTION,
         terms=(
-            Term("provided", "Adequate care provided", ru="Надлежащая помощь оказана", huridocs="0205"),
-            Term("inadequate", "Limited or inadequate care", ru="Помощь недостаточна", huridocs="0204"),
-            Term("denied", "No care provided", ru="Помощь не оказана", huridocs="0203"),
-            Term("not_needed", "No care needed", ru="Помощь не требовалась", huridocs="0201"),
+            Term(
+                "provided",
+                "Adequate care provided",
+                az="Lazımi yardım göstərilib",
+                ru="Надлежащая помощь оказана",
+                huridocs="0205",
+            ),
+            Term(
+                "inadequate",
+                "Limited or inadequate care",
+                az="Məhdud və ya qeyri-kafi yardım",
+                ru="Помощь недостаточна",
+                huridocs="0204",
+            ),
+            Term(
+                "denied",
+                "No care provided",
+                az="Yardım göstərilməyib",
+                ru="Помощь не оказана",
+                huridocs="0203",
+            ),
+            Term(
+                "not_needed",
+                "No care needed",
+                az="Yardım tələb olunmayıb",
+                ru="Помощь не требовалась",
+                huridocs="0201",
+            ),
             Term("unknown", "Unknown", az="Naməlum", ru="Неизвестно", huridocs="99"),
         ),
     ),

@@ -149,11 +149,11 @@ class Store:
         return rows
 
     def kind_of(self, record_id: str) -> str:
-        """The kind of the record with this id, whatever table it lives in."""
+        """The kind of the record with this id, whatever table it lives in (never an account's id)."""
         query = sa.select(record_versions.c.kind).where(record_versions.c.record_id == record_id).limit(1)
         with self.reading() as conn:
             kind = conn.execute(query).scalar()
-        if kind is None:
+        if kind is None or kind not in RECORD_TABLES:
             raise NotFound("record", record_id)
         return str(kind)
 

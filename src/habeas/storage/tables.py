@@ -27,7 +27,7 @@ from sqlalchemy import (
     Text,
 )
 
-from habeas.domain.names import search_key
+from habeas.domain.names import search_key, skeleton
 
 metadata = MetaData(
     naming_convention={
@@ -87,8 +87,10 @@ person_names = Table(
     Column("script", String(8), nullable=False),
     Column("language", String(12), nullable=False),
     Column("kind", String(20), nullable=False),
-    # casefolded, accent-stripped and transliterated to Latin; see habeas.domain.names.search_key
+    # casefolded and accent-stripped, as written; see habeas.domain.names.search_key
     Column("search_key", Text, nullable=False, index=True),
+    # the coarse cross-script key (Мамедли and Mammadli meet); see habeas.domain.names.skeleton
+    Column("skeleton", Text, nullable=False, index=True),
 )
 
 person_groups = Table(
@@ -300,6 +302,8 @@ record_versions = Table(
     Column("actor", String(80), nullable=False),
     Column("note", Text, nullable=False),
     Column("data", Text, nullable=False),
+    # Newest first for "recent changes", without sorting the whole history.
+    Index("ix_record_versions_at", "at", "record_id", "version"),
 )
 
 # The hash-chained audit log; append-only (triggers refuse UPDATE and DELETE).
@@ -360,7 +364,8 @@ web_sessions = Table(
     Column("last_seen", DateTime(timezone=True), nullable=False),
 )
 
-# API tokens for clients of /api/v1; only a SHA-256 of the token is stored.
+# Tokens; only a SHA-256 of each is stored. `scope` says what a token opens: "api" (/api/v1)
+# or "calendar" (one user's iCalendar feed of hearings, and nothing else).
 api_tokens = Table(
     "api_tokens",
     metadata,
@@ -370,6 +375,7 @@ api_tokens = Table(
     Column("label", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
+    Column("scope", String(20), nullable=False, server_default="api"),
 )
 
 
@@ -402,7 +408,9 @@ RECORD_TABLES: dict[str, Table] = {
 
 CHILDREN: dict[tuple[str, str], Child] = {
     ("person", "names"): Child(
-        person_names, "person_id", derive=lambda name: {"search_key": search_key(name["value"])}
+        person_names,
+        "person_id",
+        derive=lambda name: {"search_key": search_key(name["value"]), "skeleton": skeleton(name["value"])},
     ),
     ("person", "groups"): Child(person_groups, "person_id", "code"),
     ("organisation", "statuses"): Child(organisation_statuses, "organisation_id"),
