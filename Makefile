@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= habeas.db
 PEOPLE ?= 100000
 
-.PHONY: run test lint bench docs clean
+.PHONY: run test lint bench docs clean messages
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -13,11 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-## run: set up, create $(DB) with demo data if it has none, print today's report
+## run: set up, create $(DB) with demo data (and an admin account) if it has none, print today's report, serve the web app
 run: $(STAMP)
 	$(BIN)/habeas --db $(DB) init
 	$(BIN)/habeas --db $(DB) demo --if-empty
 	$(BIN)/habeas --db $(DB) report
+	$(BIN)/habeas --db $(DB) serve
 
 ## test: set up, lint and type-check, then the whole test suite
 test: $(STAMP) lint
@@ -32,6 +33,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/held_on.py --people $(PEOPLE)
 	$(BIN)/python benchmarks/writes.py
+	$(BIN)/python benchmarks/web.py --people $(PEOPLE)
 
 ## docs: regenerate docs/cli.md from the commands' help
 docs: $(STAMP)
@@ -39,3 +41,13 @@ docs: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+## messages: extract the interface's _("…") strings into locale/messages.pot and update the az and ru catalogues
+LOCALES := src/habeas/web/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o $(LOCALES)/messages.pot --no-location --sort-output \
+		--add-comments=Translators: --project=habeas --copyright-holder="habeas contributors" .
+	for lang in az ru; do \
+		$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang \
+			--no-fuzzy-matching --init-missing || exit 1; \
+	done

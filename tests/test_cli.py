@@ -234,3 +234,15 @@ def test_locked_database_is_a_clear_error(tmp_path: Path) -> None:
 def test_missing_database_tables_say_run_init(tmp_path: Path) -> None:
     result = Habeas(tmp_path)("held", ok=False)
     assert result.returncode == 1 and "habeas init" in result.stderr
+
+
+def test_user_commands_as_a_real_process(habeas: Habeas) -> None:
+    added = habeas("user", "add", "amina", "--role", "editor", "--generate-password")
+    assert "user amina added (editor)" in added.stdout and "will not be shown again" in added.stdout
+    refused = habeas("user", "add", "Amina", "--role", "editor", "--generate-password", ok=False)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        "error: username: 'Amina' is not valid; use 2 to 80 lower-case letters, digits, '.', '_' or '-', "
+        "starting with a letter or digit"
+    ]
+    assert habeas.audit_count() == 1

@@ -7,6 +7,7 @@ def test_all_is_sorted_and_complete() -> None:
     assert habeas.__all__ == sorted(habeas.__all__)
     public = {name for name in vars(habeas) if not name.startswith("_")}
     modules = {
+        "accounts",
         "cli",
         "cli_reference",
         "config",
@@ -17,6 +18,7 @@ def test_all_is_sorted_and_complete() -> None:
         "security",
         "service",
         "storage",
+        "web",
     }
     assert public - modules == set(habeas.__all__)
 

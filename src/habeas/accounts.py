@@ -9,8 +9,10 @@ digests: a copy of the database does not let anyone sign in.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import math
 import re
 import secrets
 from collections.abc import Callable
@@ -35,15 +37,28 @@ ABSOLUTE_TIMEOUT = timedelta(hours=12)
 TOUCH_EVERY = timedelta(seconds=60)  # how often a session's last-seen time is written
 MAX_FAILURES_PER_HOUR = 100
 TOKEN_PREFIX = "hbs_"
-_DUMMY_HASH = passwords.hash_password("not a password, used to even out timing")
+TOKEN_SCOPES = ("api", "calendar")
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
+GENERATED_PASSWORD_LENGTH = 20
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check unknown usernames against, so that they take as long as known ones."""
+    return passwords.hash_password("not a password, used to even out timing")
 
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def generate_password(length: int = GENERATED_PASSWORD_LENGTH) -> str:
+    """A random password of unambiguous letters and digits (20 give about 116 bits)."""
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+
+
 def failure_delay(failures: int) -> timedelta:
-    """How long to wait after `failures` recent failures: none for 3, then 1, 2, 4 … up to 60 seconds."""
+    """The wait after the last of `failures` recent failures: none after 1 or 2, then 1, 2, 4 … 60 s."""
     if failures < 3:
         return timedelta(0)
     return timedelta(seconds=min(2 ** (failures - 3), 60))
@@ -100,6 +115,12 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _no_user(username: str) -> NotFound:
+    missing = NotFound("user", username)
+    missing.args = (f"no user named {username!r}; see the accounts with `habeas user list`",)
+    return missing
+
+
 class Accounts:
     """Account operations for one actor (who is doing it, for the audit chain)."""
 
@@ -120,14 +141,7 @@ class Accounts:
         two_factor: bool | None = None,
     ) -> NewUser:
         """Create an account; admins (and anyone with `two_factor=True`) get a TOTP secret."""
-        if not USERNAME.match(username):
-            raise ValidationError(
-                "username",
-                username,
-                "use 2 to 80 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
-            )
-        self._check_role(role)
-        self._check_language(language)
+        self._check_new_user(username, role, language)
         password_hash = passwords.hash_password(password)
         wants_totp = (
             role in TWO_FACTOR_REQUIRED if two_factor is None else two_factor or role in TWO_FACTOR_REQUIRED
@@ -157,6 +171,23 @@ class Accounts:
             user = self._user(conn, user_id)
         return NewUser(user, secret)
 
+    def check_new_user(self, username: str, role: str, language: str = "en") -> None:
+        """Refuse, before a password is asked for, what `add_user` would refuse; the name must be free."""
+        self._check_new_user(username, role, language)
+        with self.store.reading() as conn:
+            if conn.execute(sa.select(users.c.id).where(users.c.username == username)).first():
+                raise ConflictError(f"username: {username!r} is taken; choose another")
+
+    def _check_new_user(self, username: str, role: str, language: str) -> None:
+        if not USERNAME.match(username):
+            raise ValidationError(
+                "username",
+                username,
+                "use 2 to 80 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+            )
+        self._check_role(role)
+        self._check_language(language)
+
     def list_users(self) -> list[User]:
         with self.store.reading() as conn:
             return [User.from_row(r) for r in conn.execute(sa.select(users).order_by(users.c.username))]
@@ -165,7 +196,7 @@ class Accounts:
         with self.store.reading() as conn:
             row = conn.execute(sa.select(users).where(users.c.username == username)).first()
         if row is None:
-            raise NotFound("user", username)
+            raise _no_user(username)
         return User.from_row(row)
 
     def disable(self, username: str) -> User:
@@ -176,35 +207,64 @@ class Accounts:
         return self._change(username, "update", disabled=False)
 
     def set_role(self, username: str, role: str) -> User:
+        """Change the role; a role that needs two-factor sign-in needs a TOTP secret set up first."""
         self._check_role(role)
-        return self._change(username, "update", role=role)
+
+        def check(row: sa.Row[tuple[object, ...]]) -> None:
+            if role in TWO_FACTOR_REQUIRED and row.totp_secret is None:
+                # Without a secret the account could never finish signing in.
+                raise ConflictError(
+                    f"role: {role!r} must sign in with two-factor, which {username!r} has not set up; "
+                    f"run `habeas user reset-2fa {username}` first"
+                )
+
+        return self._change(username, "update", check=check, role=role)
 
     def set_language(self, user_id: str, language: str) -> User:
         self._check_language(language)
         with self.store.reading() as conn:
-            username = conn.execute(sa.select(users.c.username).where(users.c.id == user_id)).scalar_one()
+            username = conn.execute(sa.select(users.c.username).where(users.c.id == user_id)).scalar()
+        if username is None:
+            raise NotFound("user", user_id)
         return self._change(username, "update", language=language)
 
     def set_password(self, username: str, password: str) -> User:
-        return self._change(username, "update", password_hash=passwords.hash_password(password))
+        """Set a new password: ends the account's sessions and clears its failed sign-ins (unlocks it)."""
+        return self._change(
+            username, "update", sign_out=True, password_hash=passwords.hash_password(password)
+        )
 
     def reset_two_factor(self, username: str) -> NewUser:
+        """A new TOTP secret (the old one stops working); ends the account's sessions."""
         secret = pyotp.random_base32()
-        user = self._change(username, "update", totp_secret=secret, totp_last_step=None)
+        user = self._change(username, "update", sign_out=True, totp_secret=secret, totp_last_step=None)
         return NewUser(user, secret)
 
-    def _change(self, username: str, action: str, **values: object) -> User:
+    def _change(
+        self,
+        username: str,
+        action: str,
+        check: Callable[[sa.Row[tuple[object, ...]]], None] | None = None,
+        sign_out: bool = False,
+        **values: object,
+    ) -> User:
+        """Write a new version of the account; `sign_out` ends its sessions and clears its failures."""
         with self.store.atomic() as conn:
             row = conn.execute(sa.select(users).where(users.c.username == username)).first()
             if row is None:
-                raise NotFound("user", username)
+                raise _no_user(username)
+            if check:
+                check(row)
             conn.execute(
                 users.update()
                 .where(users.c.id == row.id)
                 .values(version=row.version + 1, updated_at=self.clock(), **values)
             )
-            if values.get("disabled"):
+            if sign_out or values.get("disabled"):
                 conn.execute(web_sessions.delete().where(web_sessions.c.user_id == row.id))
+            if sign_out:
+                conn.execute(login_failures.delete().where(login_failures.c.user_id == row.id))
+            if values.get("disabled"):
                 conn.execute(api_tokens.update().where(api_tokens.c.user_id == row.id).values(revoked=True))
             self._audit(conn, row.id, action)
             return self._user(conn, row.id)
@@ -249,40 +309,27 @@ class Accounts:
     def authenticate(self, username: str, password: str) -> User:
         """The user, if the password is right and the account is enabled and not throttled.
 
-        Every refusal says the same thing whether the account exists or not.
+        A wrong password, an unknown name and a disabled account are refused with the same
+        message, after the same argon2 work. For an account with two-factor sign-in the
+        failures are kept until the code is accepted, so that the right password does not
+        reset the count of wrong codes.
         """
         refused = AccessDenied("sign-in refused: check the username and password")
         now = self.clock()
         with self.store.atomic() as conn:
             row = conn.execute(sa.select(users).where(users.c.username == username)).first()
             if row is None:
-                passwords.verify_password(_DUMMY_HASH, password)
+                passwords.verify_password(_dummy_hash(), password)
                 raise refused
-            recent = (
-                conn.execute(
-                    sa.select(login_failures.c.at)
-                    .where(login_failures.c.user_id == row.id, login_failures.c.at > now - timedelta(hours=1))
-                    .order_by(login_failures.c.at.desc())
-                )
-                .scalars()
-                .all()
-            )
-            if len(recent) >= MAX_FAILURES_PER_HOUR:
-                raise AccessDenied(
-                    f"sign-in refused: {MAX_FAILURES_PER_HOUR} failed attempts in the last hour; "
-                    "wait an hour or ask an administrator"
-                )
-            wait_until = _aware(recent[0]) + failure_delay(len(recent)) if recent else now
-            if now < wait_until:
-                seconds = int((wait_until - now).total_seconds()) + 1
-                raise AccessDenied(f"sign-in refused: too many failed attempts; try again in {seconds} s")
-            if row.disabled or not passwords.verify_password(row.password_hash, password):
-                conn.execute(login_failures.insert().values(user_id=row.id, at=now))
+            self._check_throttle(conn, row.id, now)
+            right = passwords.verify_password(row.password_hash, password)
+            failed = bool(row.disabled) or not right
+            if failed:
                 # The failure must be kept although the sign-in is refused: commit, then raise.
-                failed = True
+                conn.execute(login_failures.insert().values(user_id=row.id, at=now))
             else:
-                failed = False
-                conn.execute(login_failures.delete().where(login_failures.c.user_id == row.id))
+                if row.totp_secret is None:
+                    conn.execute(login_failures.delete().where(login_failures.c.user_id == row.id))
                 if passwords.needs_rehash(row.password_hash):
                     conn.execute(
                         users.update()
@@ -294,41 +341,87 @@ class Accounts:
         return User.from_row(row)
 
     def verify_second_factor(self, user_id: str, code: str) -> None:
-        """Accept a TOTP code once: the same code (or an older one) is refused afterwards."""
+        """Accept a TOTP code once: the same code (or an older one) is refused afterwards.
+
+        Wrong and replayed codes count as failed sign-ins and are throttled like passwords.
+        """
         code = code.strip().replace(" ", "")
         now = self.clock()
         with self.store.atomic() as conn:
-            row = conn.execute(sa.select(users).where(users.c.id == user_id)).one()
+            row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
+            if row is None:
+                raise NotFound("user", user_id)
+            if row.disabled:
+                raise AccessDenied("sign-in refused: check the username and password")
             if row.totp_secret is None:
                 raise AccessDenied("this account has no two-factor sign-in set up")
+            self._check_throttle(conn, row.id, now)
             totp = pyotp.TOTP(row.totp_secret)
             step = int(now.timestamp()) // totp.interval
+            # isascii: compare_digest refuses non-ASCII text, and "１２３４５６".isdigit() is true.
+            wellformed = len(code) == totp.digits and code.isascii() and code.isdigit()
             matched = next(
                 (
                     s
                     for s in (step, step - 1, step + 1)
-                    if code.isdigit() and secrets.compare_digest(totp.at(s * totp.interval), code)
+                    if wellformed and secrets.compare_digest(totp.at(s * totp.interval), code)
                 ),
                 None,
             )
             if matched is None:
-                conn.execute(login_failures.insert().values(user_id=row.id, at=now))
                 failed = "the code is wrong or expired; enter the code your authenticator shows now"
             elif row.totp_last_step is not None and matched <= row.totp_last_step:
                 failed = "this code was already used; wait for the next one"
             else:
                 failed = ""
+            if failed:
+                conn.execute(login_failures.insert().values(user_id=row.id, at=now))
+            else:
                 conn.execute(users.update().where(users.c.id == row.id).values(totp_last_step=matched))
+                conn.execute(login_failures.delete().where(login_failures.c.user_id == row.id))
         if failed:
             raise AccessDenied(f"two-factor code refused: {failed}")
+
+    @staticmethod
+    def _check_throttle(conn: Connection, user_id: str, now: datetime) -> None:
+        """Refuse an attempt while the account waits out its delay, or has 100 failures in the hour."""
+        recent = (
+            conn.execute(
+                sa.select(login_failures.c.at)
+                .where(login_failures.c.user_id == user_id, login_failures.c.at > now - timedelta(hours=1))
+                .order_by(login_failures.c.at.desc())
+            )
+            .scalars()
+            .all()
+        )
+        if len(recent) >= MAX_FAILURES_PER_HOUR:
+            raise AccessDenied(
+                f"sign-in refused: {MAX_FAILURES_PER_HOUR} failed attempts in the last hour; wait an hour "
+                "or ask an administrator to set a new password (`habeas user password`)"
+            )
+        wait_until = _aware(recent[0]) + failure_delay(len(recent)) if recent else now
+        if now < wait_until:
+            seconds = math.ceil((wait_until - now).total_seconds())
+            raise AccessDenied(f"sign-in refused: too many failed attempts; try again in {seconds} s")
 
     # -- sessions ----------------------------------------------------------
 
     def start_session(self, user: User, second_factor_done: bool) -> tuple[str, Session]:
-        """A new session (a new id at every sign-in); returns the cookie value and the session."""
+        """A new session (a new id at every sign-in); returns the cookie value and the session.
+
+        Expired sessions of every account are deleted on the way, so that none lingers.
+        """
         cookie, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         now = self.clock()
         with self.store.atomic() as conn:
+            conn.execute(
+                web_sessions.delete().where(
+                    sa.or_(
+                        web_sessions.c.last_seen < now - IDLE_TIMEOUT,
+                        web_sessions.c.created_at < now - ABSOLUTE_TIMEOUT,
+                    )
+                )
+            )
             conn.execute(
                 web_sessions.insert().values(
                     id_hash=digest(cookie),
@@ -347,34 +440,25 @@ class Accounts:
             return None
         now = self.clock()
         id_hash = digest(cookie)
+        s = web_sessions.c
         with self.store.reading() as conn:
+            # Columns by name would be ambiguous: both tables have created_at.
             row = conn.execute(
-                sa.select(web_sessions, users)
-                .join(users, users.c.id == web_sessions.c.user_id)
-                .where(web_sessions.c.id_hash == id_hash)
+                sa.select(s.created_at, s.last_seen, s.csrf_token, s.second_factor_done, users)
+                .join(users, users.c.id == s.user_id)
+                .where(s.id_hash == id_hash)
             ).first()
         if row is None:
             return None
-        m = row._mapping
-        created, last_seen = _aware(m["created_at"]), _aware(m["last_seen"])
-        if m["disabled"] or now - last_seen > IDLE_TIMEOUT or now - created > ABSOLUTE_TIMEOUT:
+        created, last_seen = _aware(row[0]), _aware(row[1])
+        user = User.from_row(row)
+        if user.disabled or now - last_seen > IDLE_TIMEOUT or now - created > ABSOLUTE_TIMEOUT:
             self.end_session(cookie)
             return None
         if now - last_seen > TOUCH_EVERY:
             with self.store.atomic() as conn:
-                conn.execute(
-                    web_sessions.update().where(web_sessions.c.id_hash == id_hash).values(last_seen=now)
-                )
-        user = User(
-            id=m["user_id"],
-            username=m["username"],
-            display_name=m["display_name"],
-            role=m["role"],
-            disabled=False,
-            two_factor=m["totp_secret"] is not None,
-            language=m["language"],
-        )
-        return Session(id_hash, user, m["csrf_token"], bool(m["second_factor_done"]), created)
+                conn.execute(web_sessions.update().where(s.id_hash == id_hash).values(last_seen=now))
+        return Session(id_hash, user, row[2], bool(row[3]), created)
 
     def complete_second_factor(self, cookie: str) -> tuple[str, Session]:
         """After the TOTP code: end the half-signed-in session and start a full one with a new id."""
@@ -390,13 +474,18 @@ class Accounts:
 
     # -- API tokens ----------------------------------------------------------
 
-    def create_token(self, username: str, label: str = "") -> str:
-        """A new API token for the user, shown once; only its digest is stored."""
+    def create_token(self, username: str, label: str = "", scope: str = "api") -> str:
+        """A new token for the user, shown once; only its digest is stored.
+
+        `scope` "api" opens /api/v1; "calendar" opens the user's hearing feed and nothing else.
+        """
+        if scope not in TOKEN_SCOPES:
+            raise ValidationError("scope", scope, f"use one of: {', '.join(TOKEN_SCOPES)}")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self.store.atomic() as conn:
             row = conn.execute(sa.select(users).where(users.c.username == username)).first()
             if row is None:
-                raise NotFound("user", username)
+                raise _no_user(username)
             if row.disabled:
                 raise ConflictError(f"user {username!r} is disabled; enable the account first")
             conn.execute(
@@ -407,18 +496,24 @@ class Accounts:
                     label=label,
                     created_at=self.clock(),
                     revoked=False,
+                    scope=scope,
                 )
             )
         return token
 
-    def user_for_token(self, token: str) -> User | None:
+    def user_for_token(self, token: str, scope: str = "api") -> User | None:
+        """The enabled user a live token of this `scope` belongs to, or None."""
         if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
             return None
         with self.store.reading() as conn:
             row = conn.execute(
                 sa.select(users)
                 .join(api_tokens, api_tokens.c.user_id == users.c.id)
-                .where(api_tokens.c.token_hash == digest(token), api_tokens.c.revoked.is_(False))
+                .where(
+                    api_tokens.c.token_hash == digest(token),
+                    api_tokens.c.revoked.is_(False),
+                    api_tokens.c.scope == scope,
+                )
             ).first()
         if row is None or row.disabled:
             return None
@@ -428,7 +523,7 @@ class Accounts:
         with self.store.atomic() as conn:
             user_id = conn.execute(sa.select(users.c.id).where(users.c.username == username)).scalar()
             if user_id is None:
-                raise NotFound("user", username)
+                raise _no_user(username)
             result = conn.execute(
                 api_tokens.update()
                 .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked.is_(False))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -32,10 +32,29 @@ from habeas.storage import codec, queries
 from habeas.storage.engine import sqlite_path
 from habeas.storage.store import Store
 
+if TYPE_CHECKING:
+    from habeas.accounts import Accounts, NewUser
+
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
+
+class Commands(typer.core.TyperGroup):
+    """The root group: a habeas error becomes one line on stderr and exit code 2 (bad input) or 1."""
+
+    def invoke(self, ctx: Any) -> Any:  # Typer's own (vendored) click.Context
+        try:
+            return super().invoke(ctx)
+        except HabeasError as exc:
+            errors.print(f"error: {exc}", markup=False)
+            ctx.exit(2 if isinstance(exc, ValidationError) else 1)
+        finally:
+            if isinstance(ctx.obj, Context):
+                ctx.obj.close()
+
+
 app = typer.Typer(
+    cls=Commands,
     help="habeas: document politically motivated detention. Who was held on date D, and how do we know?",
     no_args_is_help=True,
     add_completion=False,
@@ -48,6 +67,8 @@ event_app = typer.Typer(help="Record events (arrests, hearings, releases…).", 
 source_app = typer.Typer(help="Record sources.", no_args_is_help=True)
 charge_app = typer.Typer(help="Record charges.", no_args_is_help=True)
 audit_app = typer.Typer(help="Check the audit chain.", no_args_is_help=True)
+user_app = typer.Typer(help="Add, list, disable and change accounts of the web app.", no_args_is_help=True)
+token_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
 for sub, name in (
     (person_app, "person"),
     (custody_app, "custody"),
@@ -55,6 +76,8 @@ for sub, name in (
     (source_app, "source"),
     (charge_app, "charge"),
     (audit_app, "audit"),
+    (user_app, "user"),
+    (token_app, "token"),
 ):
     app.add_typer(sub, name=name)
 
@@ -80,15 +103,25 @@ class Context:
 
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(self.settings, self._passphrase())
+            self._store = Store.open(self.settings, self.passphrase())
         return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def service(self) -> Any:
         from habeas.service import Service
 
         return Service(self.store(), self.settings.actor)
 
-    def _passphrase(self) -> str | None:
+    def accounts(self) -> Accounts:
+        from habeas.accounts import Accounts
+
+        return Accounts(self.store(), self.settings.actor)
+
+    def passphrase(self) -> str | None:
         if self.settings.passphrase_file:
             try:
                 text = Path(self.settings.passphrase_file).read_text(encoding="utf-8")
@@ -217,6 +250,32 @@ def demo(
             context.service(), people=people, seed=seed, progress=lambda n: bar.advance(task, n)
         )
     console.print(f"demo data written: {summary.people} people, {summary.records} records")
+    _demo_admin(context)
+
+
+def _demo_admin(context: Context) -> None:
+    """On a database with no accounts yet, add `admin` with a made-up password, printed once."""
+    from habeas.accounts import generate_password
+
+    accounts = context.accounts()
+    if accounts.list_users():
+        return
+    password = generate_password()
+    new = accounts.add_user("admin", "admin", password, display_name="Administrator")
+    _say("")
+    _say("An administrator account for the web app (`habeas serve`) was created.")
+    _say("Write these down now: they are shown once and will not be shown again.")
+    _say("  login:       admin")
+    _say(f"  password:    {password}")
+    _say(f"  2FA secret:  {new.totp_secret}")
+    _say(f"  otpauth URI: {new.totp_uri()}")
+    _say(
+        "Enter the secret (or the URI, as a QR code) into an authenticator app: signing in asks for its code."
+    )
+    _say(
+        "Lost them? Set a new password with `habeas user password admin` and a new secret "
+        "with `habeas user reset-2fa admin`."
+    )
 
 
 # -- people -------------------------------------------------------------------
@@ -734,6 +793,215 @@ def audit_verify(ctx: typer.Context) -> None:
         f"({verdict.checked} entries before it are intact)"
     )
     raise typer.Exit(1)
+
+
+# -- accounts, tokens and the web app --------------------------------------------
+
+PasswordFile = Annotated[
+    Path | None,
+    typer.Option(help="Read the password from this file (its first line) instead of asking for it"),
+]
+GeneratePassword = Annotated[
+    bool,
+    typer.Option("--generate-password", help="Make up a 20-character password and print it once"),
+]
+
+
+def _say(text: str) -> None:
+    """Print as is: no markup, and a secret or URI is never broken across lines."""
+    console.print(text, markup=False, soft_wrap=True)
+
+
+def _password(password_file: Path | None, generate: bool) -> tuple[str, bool]:
+    """The password to set, and whether it was generated: from a file, made up, or typed twice."""
+    from habeas.accounts import generate_password
+
+    if password_file is not None and generate:
+        raise ValidationError(
+            "--password-file", str(password_file), "give either --password-file or --generate-password"
+        )
+    if generate:
+        return generate_password(), True
+    if password_file is not None:
+        try:
+            lines = password_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise ValidationError(
+                "--password-file", str(password_file), f"it cannot be read ({reason})"
+            ) from None
+        return (lines[0] if lines else ""), False
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True)), False
+
+
+def _print_password(username: str, password: str) -> None:
+    _say(f"password of {username} (shown once; it will not be shown again): {password}")
+
+
+def _print_two_factor(new: NewUser) -> None:
+    if new.totp_secret is None:
+        return
+    _say(
+        f"two-factor sign-in for {new.user.username}: enter this secret (or the URI, as a QR code) "
+        "into an authenticator app now; it will not be shown again"
+    )
+    _say(f"  secret:      {new.totp_secret}")
+    _say(f"  otpauth URI: {new.totp_uri()}")
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Sign-in name: lower-case letters, digits, '.', '_', '-'")],
+    role: Annotated[str, typer.Option(help="admin, editor, documenter, monitor or viewer")],
+    display_name: Annotated[str, typer.Option(help="Shown in the web app (default: the username)")] = "",
+    language: Annotated[str, typer.Option(help="Language of the web app: en, az or ru")] = "en",
+    two_factor: Annotated[
+        bool, typer.Option("--two-factor", help="Sign in with a code from an app too (always for admins)")
+    ] = False,
+    password_file: PasswordFile = None,
+    generate_password: GeneratePassword = False,
+) -> None:
+    """Add an account for the web app; asks for its password twice (hidden input).
+
+    Admins, and accounts added with --two-factor, also sign in with a code from an authenticator
+    app: the secret to enter there is printed once.
+
+    Example: habeas user add amina --role editor --display-name "Amina K." --language az
+    """
+    accounts = _ctx(ctx).accounts()
+    accounts.check_new_user(username, role, language)
+    password, generated = _password(password_file, generate_password)
+    new = accounts.add_user(
+        username, role, password, display_name, language, two_factor=True if two_factor else None
+    )
+    _say(f"user {username} added ({new.user.role})")
+    if generated:
+        _print_password(username, password)
+    _print_two_factor(new)
+
+
+@user_app.command("list")
+def user_list(ctx: typer.Context) -> None:
+    """List the accounts: username, role, two-factor sign-in, disabled.
+
+    Example: habeas user list
+    """
+    table = Table("username", "role", "two-factor", "disabled")
+    for user in _ctx(ctx).accounts().list_users():
+        table.add_row(
+            user.username, user.role, "yes" if user.two_factor else "no", "yes" if user.disabled else ""
+        )
+    console.print(table)
+
+
+@user_app.command("disable")
+def user_disable(ctx: typer.Context, username: Annotated[str, typer.Argument()]) -> None:
+    """Disable an account: its sessions end and its API tokens are revoked; its history stays.
+
+    Example: habeas user disable amina
+    """
+    _ctx(ctx).accounts().disable(username)
+    _say(f"user {username} disabled: its sessions ended and its API tokens are revoked")
+
+
+@user_app.command("enable")
+def user_enable(ctx: typer.Context, username: Annotated[str, typer.Argument()]) -> None:
+    """Enable a disabled account again (its old API tokens stay revoked).
+
+    Example: habeas user enable amina
+    """
+    _ctx(ctx).accounts().enable(username)
+    _say(f"user {username} enabled")
+
+
+@user_app.command("role")
+def user_role(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument()],
+    role: Annotated[str, typer.Argument(help="admin, editor, documenter, monitor or viewer")],
+) -> None:
+    """Change an account's role (an admin needs two-factor sign-in set up first).
+
+    Example: habeas user role amina documenter
+    """
+    user = _ctx(ctx).accounts().set_role(username, role)
+    _say(f"user {username} is now {user.role}")
+
+
+@user_app.command("reset-2fa")
+def user_reset_two_factor(ctx: typer.Context, username: Annotated[str, typer.Argument()]) -> None:
+    """Give an account a new two-factor secret (for a lost phone); prints it once and ends its sessions.
+
+    Example: habeas user reset-2fa amina
+    """
+    new = _ctx(ctx).accounts().reset_two_factor(username)
+    _print_two_factor(new)
+
+
+@user_app.command("password")
+def user_password(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument()],
+    password_file: PasswordFile = None,
+    generate_password: GeneratePassword = False,
+) -> None:
+    """Set a new password (asked for twice, hidden); ends the account's sessions and unlocks it.
+
+    Example: habeas user password amina --generate-password
+    """
+    accounts = _ctx(ctx).accounts()
+    accounts.get(username)  # a missing account is named before the password is asked for
+    password, generated = _password(password_file, generate_password)
+    accounts.set_password(username, password)
+    _say(f"password of {username} changed; its sessions ended")
+    if generated:
+        _print_password(username, password)
+
+
+@token_app.command("create")
+def token_create(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The account the token acts as")],
+    label: Annotated[str, typer.Option(help="What the token is for, e.g. 'weekly export'")] = "",
+) -> None:
+    """Create an API token for an account; prints it once (only its digest is kept).
+
+    Example: habeas token create amina --label "weekly export"
+    """
+    token = _ctx(ctx).accounts().create_token(username, label)
+    sys.stdout.write(token + "\n")
+    errors.print(f"API token of {username}: shown once, it will not be shown again; store it now")
+
+
+@token_app.command("revoke")
+def token_revoke(ctx: typer.Context, username: Annotated[str, typer.Argument()]) -> None:
+    """Revoke every API token of an account.
+
+    Example: habeas token revoke amina
+    """
+    count = _ctx(ctx).accounts().revoke_tokens(username)
+    _say(f"revoked {count} API token{'' if count == 1 else 's'} of {username}")
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 is this computer only")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on")] = 8000,
+) -> None:
+    """Serve the web app until interrupted (Ctrl+C).
+
+    It speaks plain HTTP: to open it to other computers, put it behind a proxy that adds HTTPS.
+
+    Example: habeas --db habeas.db serve --port 8000
+    """
+    from habeas.web.server import serve as serve_app  # being written alongside; imported only here
+
+    context = _ctx(ctx)
+    serve_app(context.settings, context.passphrase(), host=host, port=port)
 
 
 def settings_help() -> str:
