@@ -1,0 +1,71 @@
+"""The interface in English, Azerbaijani and Russian: Babel catalogues, read once at start-up.
+
+Messages are marked `_("…")` in templates and Python; `make messages` extracts
+them into `locale/messages.pot` and updates each `locale/<lang>/LC_MESSAGES/messages.po`.
+The `.po` files are read directly (no compiled `.mo` to keep in step). A message
+with no translation falls back to English. Names are shown in the script of the
+interface language where the person has a name in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from habeas.domain.names import guess_script
+from habeas.domain.vocabulary import vocabulary
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES: dict[str, str] = {"en": "English", "az": "Azərbaycanca", "ru": "Русский"}
+DEFAULT = "en"
+#: The script a reader of each interface language reads most easily.
+SCRIPT_OF: dict[str, str] = {"en": "Latn", "az": "Latn", "ru": "Cyrl"}
+
+Gettext = Callable[[str], str]
+
+
+@cache
+def catalogue(lang: str) -> Mapping[str, str]:
+    """msgid -> translation for `lang` (empty for English or a language without a catalogue)."""
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if lang == DEFAULT or not path.exists():
+        return {}
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=lang)
+    return {
+        str(m.id): str(m.string)
+        for m in catalog
+        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
+    }
+
+
+def gettext_for(lang: str) -> Gettext:
+    messages = catalogue(lang if lang in LANGUAGES else DEFAULT)
+    return lambda text: messages.get(text, text)
+
+
+def negotiate(accept_language: str) -> str:
+    """The first of our languages named in an Accept-Language header, else English."""
+    for part in accept_language.split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return DEFAULT
+
+
+def term_label(vocabulary_name: str, code: str, lang: str) -> str:
+    """A vocabulary code's label in `lang` (the code itself if the vocabulary does not know it)."""
+    if not code:
+        return ""
+    vocab = vocabulary(vocabulary_name)
+    return vocab.label(code, lang) if code in vocab else code
+
+
+def pick_name(names: Iterable[str], lang: str) -> str:
+    """The first name written in the interface language's script, else the first name."""
+    listed = [n for n in names if n]
+    wanted = SCRIPT_OF.get(lang, "Latn")
+    return next((n for n in listed if guess_script(n) == wanted), listed[0] if listed else "")

@@ -1,0 +1,17 @@
+"""Every route of the app, in one list (see habeas.web.routing)."""
+
+from __future__ import annotations
+
+from habeas.web import api, arrest, browse, calendar, forms, history, login, pages
+from habeas.web.routing import Page
+
+ROUTES: list[Page] = [
+    *login.routes,
+    *pages.routes,
+    *browse.routes,
+    *calendar.routes,
+    *arrest.routes,  # /new/arrest before forms' /new/{kind}
+    *forms.routes,
+    *history.routes,
+    *api.routes,
+]
