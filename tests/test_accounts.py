@@ -494,6 +494,24 @@ def test_a_token_opens_only_its_own_scope(accounts: Accounts) -> None:
     assert accounts.user_for_token(api, scope="calendar") is None
     with pytest.raises(ValidationError, match="scope"):
         accounts.create_token("amina", scope="admin")
+    accounts.set_password("amina", "a brand new passphrase")
+    assert accounts.user_for_token(feed, scope="calendar") is None, "new credentials end the feeds"
+    assert accounts.user_for_token(api) == user, "scripts' API tokens stay"
+
+
+def test_unknown_names_are_throttled_like_accounts(accounts: Accounts, clock: Clock) -> None:
+    """The answers must not tell which names have an account."""
+    accounts.add_user("amina", "editor", PASSWORD)
+    answers: dict[str, list[str]] = {}
+    for name in ("amina", "nobody-here"):
+        answers[name] = []
+        for _ in range(5):
+            try:
+                accounts.authenticate(name, "a wrong password!")
+            except AccessDenied as refused:
+                answers[name].append(str(refused))
+    assert answers["amina"] == answers["nobody-here"]
+    assert any("try again in" in answer for answer in answers["nobody-here"])
 
 
 def test_account_dataclass_has_no_secrets() -> None:

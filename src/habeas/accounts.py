@@ -15,6 +15,8 @@ import json
 import math
 import re
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,6 +38,7 @@ IDLE_TIMEOUT = timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
 TOUCH_EVERY = timedelta(seconds=60)  # how often a session's last-seen time is written
 MAX_FAILURES_PER_HOUR = 100
+UNKNOWN_NAMES_KEPT = 10_000
 TOKEN_PREFIX = "hbs_"
 TOKEN_SCOPES = ("api", "calendar")
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
@@ -128,6 +131,11 @@ class Accounts:
         self.store = store
         self.actor = actor
         self.clock = clock
+        # Failed sign-ins under names that have no account, kept in memory (by the name's digest)
+        # and throttled exactly as an account's are, so that the answers do not tell which
+        # names exist. At most UNKNOWN_NAMES_KEPT names are remembered.
+        self._unknown: OrderedDict[str, list[datetime]] = OrderedDict()
+        self._unknown_lock = threading.Lock()
 
     # -- users ------------------------------------------------------------
 
@@ -248,7 +256,8 @@ class Accounts:
         sign_out: bool = False,
         **values: object,
     ) -> User:
-        """Write a new version of the account; `sign_out` ends its sessions and clears its failures."""
+        """Write a new version of the account; `sign_out` ends its sessions and calendar feeds
+        and clears its failures."""
         with self.store.atomic() as conn:
             row = conn.execute(sa.select(users).where(users.c.username == username)).first()
             if row is None:
@@ -264,6 +273,12 @@ class Accounts:
                 conn.execute(web_sessions.delete().where(web_sessions.c.user_id == row.id))
             if sign_out:
                 conn.execute(login_failures.delete().where(login_failures.c.user_id == row.id))
+                # A feed could have been made from a stolen session: new credentials end the feeds.
+                conn.execute(
+                    api_tokens.update()
+                    .where(api_tokens.c.user_id == row.id, api_tokens.c.scope == "calendar")
+                    .values(revoked=True)
+                )
             if values.get("disabled"):
                 conn.execute(api_tokens.update().where(api_tokens.c.user_id == row.id).values(revoked=True))
             self._audit(conn, row.id, action)
@@ -319,9 +334,9 @@ class Accounts:
         with self.store.atomic() as conn:
             row = conn.execute(sa.select(users).where(users.c.username == username)).first()
             if row is None:
-                passwords.verify_password(_dummy_hash(), password)
+                self._refuse_unknown(username, password, now)
                 raise refused
-            self._check_throttle(conn, row.id, now)
+            self._check_throttle(self._failures(conn, row.id, now), now)
             right = passwords.verify_password(row.password_hash, password)
             failed = bool(row.disabled) or not right
             if failed:
@@ -355,7 +370,7 @@ class Accounts:
                 raise AccessDenied("sign-in refused: check the username and password")
             if row.totp_secret is None:
                 raise AccessDenied("this account has no two-factor sign-in set up")
-            self._check_throttle(conn, row.id, now)
+            self._check_throttle(self._failures(conn, row.id, now), now)
             totp = pyotp.TOTP(row.totp_secret)
             step = int(now.timestamp()) // totp.interval
             # isascii: compare_digest refuses non-ASCII text, and "１２３４５６".isdigit() is true.
@@ -383,23 +398,39 @@ class Accounts:
             raise AccessDenied(f"two-factor code refused: {failed}")
 
     @staticmethod
-    def _check_throttle(conn: Connection, user_id: str, now: datetime) -> None:
-        """Refuse an attempt while the account waits out its delay, or has 100 failures in the hour."""
-        recent = (
-            conn.execute(
+    def _failures(conn: Connection, user_id: str, now: datetime) -> list[datetime]:
+        """The account's failed attempts of the last hour, newest first."""
+        return [
+            _aware(at)
+            for at in conn.execute(
                 sa.select(login_failures.c.at)
                 .where(login_failures.c.user_id == user_id, login_failures.c.at > now - timedelta(hours=1))
                 .order_by(login_failures.c.at.desc())
-            )
-            .scalars()
-            .all()
-        )
+            ).scalars()
+        ]
+
+    def _refuse_unknown(self, username: str, password: str, now: datetime) -> None:
+        """Answer a name without an account as a wrong password would be answered, throttle included."""
+        key = digest(username)
+        with self._unknown_lock:
+            recent = [at for at in self._unknown.get(key, []) if at > now - timedelta(hours=1)]
+        self._check_throttle(sorted(recent, reverse=True), now)
+        passwords.verify_password(_dummy_hash(), password)
+        with self._unknown_lock:
+            self._unknown[key] = [*recent, now]
+            self._unknown.move_to_end(key)
+            while len(self._unknown) > UNKNOWN_NAMES_KEPT:
+                self._unknown.popitem(last=False)
+
+    @staticmethod
+    def _check_throttle(recent: list[datetime], now: datetime) -> None:
+        """Refuse an attempt while the name waits out its delay, or has 100 failures in the hour."""
         if len(recent) >= MAX_FAILURES_PER_HOUR:
             raise AccessDenied(
                 f"sign-in refused: {MAX_FAILURES_PER_HOUR} failed attempts in the last hour; wait an hour "
                 "or ask an administrator to set a new password (`habeas user password`)"
             )
-        wait_until = _aware(recent[0]) + failure_delay(len(recent)) if recent else now
+        wait_until = recent[0] + failure_delay(len(recent)) if recent else now
         if now < wait_until:
             seconds = math.ceil((wait_until - now).total_seconds())
             raise AccessDenied(f"sign-in refused: too many failed attempts; try again in {seconds} s")

@@ -34,6 +34,7 @@ from habeas.domain.records import (
     StatusChange,
 )
 from habeas.domain.vocabulary import HEARING_EVENT_TYPES
+from habeas.errors import ValidationError
 from habeas.security.roles import ALL_VISIBILITY
 from habeas.service import Service, new_ulid
 from habeas.storage import queries
@@ -589,3 +590,15 @@ def test_a_change_in_a_row_of_a_list_is_saved(app: FastAPI, client: Client) -> N
     assert [(p.person_id, p.role) for p in stored.participants] == [
         (event.participants[1].person_id, "lawyer")
     ]
+
+
+def test_numbers_and_times_out_of_range_are_refused_by_name() -> None:
+    """A number SQL cannot store, or a time with an offset that would be lost, names the field."""
+    from habeas.web import form_fields
+
+    with pytest.raises(ValidationError, match="charge.sentence_months.*from 0 to 2147483647"):
+        form_fields._number("99999999999999999999", "charge.sentence_months")
+    assert form_fields._number("18", "charge.sentence_months") == 18
+    with pytest.raises(ValidationError, match="without a time-zone offset"):
+        form_fields._datetime("2026-11-28T10:30+05:00", "event.scheduled_at")
+    assert form_fields._datetime("2026-11-28T10:30", "event.scheduled_at").hour == 10

@@ -9,6 +9,7 @@ Accounts: no SQL here.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -71,20 +72,27 @@ class WebState:
     templates: Environment
     clock: Callable[[], datetime]
     cache: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """`compute()`, remembered until the next write (the audit chain's head changes with every write)."""
+        """`compute()`, remembered until the next write (the audit chain's head moves with every write).
+
+        Every key names the caller's visibility where the value depends on it.
+        Handlers run in a thread pool, so the cache is only touched under a lock.
+        """
         with self.store.reading() as conn:
             head = self.store.audit_head(conn)[0]
         full_key = (*key, head)
-        if full_key in self.cache:
-            self.cache.move_to_end(full_key)
-            value: T = self.cache[full_key]
-            return value
+        with self.lock:
+            if full_key in self.cache:
+                self.cache.move_to_end(full_key)
+                found: T = self.cache[full_key]
+                return found
         value = compute()
-        self.cache[full_key] = value
-        while len(self.cache) > 64:
-            self.cache.popitem(last=False)
+        with self.lock:
+            self.cache[full_key] = value
+            while len(self.cache) > 64:
+                self.cache.popitem(last=False)
         return value
 
 

@@ -394,20 +394,29 @@ def _checked_length(spec: FieldSpec, text: str, field: str) -> str:
     return text.strip()
 
 
+LOCAL_TIME = "a day and a local time at the court as YYYY-MM-DDTHH:MM, for example 2025-03-14T10:30"
+LARGEST = 2**31 - 1  # PostgreSQL's INTEGER
+
+
 def _datetime(text: str, field: str) -> datetime:
     try:
-        return datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValidationError(
-            field, text, "a day and a time as YYYY-MM-DDTHH:MM, for example 2025-03-14T10:30"
-        ) from None
+        raise ValidationError(field, text, LOCAL_TIME) from None
+    if moment.tzinfo is not None:
+        # A stored hearing time is the court's local time; an offset would be silently lost.
+        raise ValidationError(field, text, f"{LOCAL_TIME}, without a time-zone offset")
+    return moment
 
 
 def _number(text: str, field: str) -> int:
     try:
-        return int(text)
+        number = int(text)
     except ValueError:
         raise ValidationError(field, text, "a whole number, for example 18") from None
+    if not 0 <= number <= LARGEST:
+        raise ValidationError(field, text, f"a whole number from 0 to {LARGEST}")
+    return number
 
 
 def _notes(raw: str, field: str, cls: type[Any]) -> dict[str, str]:

@@ -23,5 +23,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_record_versions_at", table_name="record_versions")
+    # Without a scope, older habeas takes any live token for the API: revoke the calendar feeds'
+    # tokens first, so that a feed address (often copied to a cloud calendar) never opens it.
+    op.execute("UPDATE api_tokens SET revoked = TRUE WHERE scope = 'calendar'")
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.drop_column("scope")
