@@ -258,3 +258,33 @@ def test_names_are_shown_in_the_script_of_the_interface_language(
     # The group of each is labelled in the language too.
     page = editor.get(f"/people/{two_scripts[0]}").text
     assert shown(page, vocabulary("group").label("journalist", lang))
+
+
+@pytest.mark.parametrize("lang", ["az", "ru"])
+def test_a_person_timeline_is_said_in_the_interface_language(
+    client: Client, web_db: WebDb, lang: str
+) -> None:
+    """Timeline lines come as phrases with codes; the page says them with the language's labels."""
+    from habeas.storage import queries
+
+    store = web_db.store()
+    try:
+        with store.reading() as conn:
+            lines = []
+            for row in queries.search_people(conn, "", 60, 0):
+                lines = queries.person_timeline(conn, row.id)
+                if any(line.phrase == "custody_begins" for line in lines):
+                    person_id = row.id
+                    break
+    finally:
+        store.close()
+    begins = next(line for line in lines if line.phrase == "custody_begins")
+    said = i18n.timeline_text(begins, lang)
+    label = vocabulary("custody_kind").label(begins.values["kind"], lang)
+    assert said.startswith(label) and "begins" not in said
+    page = in_language(client, lang).get(f"/people/{person_id}").text
+    assert shown(page, said)
+    assert f"{begins.values['kind']} begins" not in page, "the English line with a raw code is gone"
+    for line in lines:
+        text = i18n.timeline_text(line, lang)
+        assert text and "%(" not in text, (line.phrase, text)

@@ -494,6 +494,10 @@ class TimelineLine:
     record_id: str
     text: str
     citations: list[CitationRef] = field(default_factory=list)
+    # What `text` says, as a phrase name and its values (vocabulary codes stay codes), so
+    # that the web app can say it in the reader's language; see habeas.web.i18n.timeline_text.
+    phrase: str = ""
+    values: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -525,9 +529,25 @@ def _custody_lines(
         # An invisible facility is not named; the period's own place text is shown instead.
         place = orgs.get(row.facility_id or "", row.place)
         at = f" at {place}" if place else ""
-        lines.append(TimelineLine(_pd(row.start), "custody_period", row.id, f"{row.kind} begins{at}"))
+        begins = {"kind": row.kind, "place": place or ""}
+        lines.append(
+            TimelineLine(
+                _pd(row.start),
+                "custody_period",
+                row.id,
+                f"{row.kind} begins{at}",
+                [],
+                "custody_begins",
+                begins,
+            )
+        )
         if row.end is not None:
-            lines.append(TimelineLine(_pd(row.end), "custody_period", row.id, f"{row.kind} ends"))
+            ends = {"kind": row.kind}
+            lines.append(
+                TimelineLine(
+                    _pd(row.end), "custody_period", row.id, f"{row.kind} ends", [], "custody_ends", ends
+                )
+            )
     return lines
 
 
@@ -544,13 +564,21 @@ def _charge_lines(
             + (f" ({r.label})" if r.label else "")
             + f": {r.status}"
             + (f", sentence {r.sentence}" if r.sentence else ""),
+            [],
+            "charge",
+            {
+                "reference": f"{r.code} {r.article}",
+                "label": r.label or "",
+                "status": r.status,
+                "sentence": r.sentence or "",
+            },
         )
         for r in conn.execute(query)
     ]
 
 
 def _event_lines(
-    conn: Connection, event_ids: sa.Select[str], visible: Collection[str], prefix: str = ""
+    conn: Connection, event_ids: sa.Select[str], visible: Collection[str], relation: str = ""
 ) -> list[TimelineLine]:
     query = sa.select(events).where(events.c.id.in_(event_ids), _shown(events, visible))
     lines = []
@@ -558,8 +586,15 @@ def _event_lines(
         details = [
             d for d in (r.outcome, r.monitoring_outcome and f"monitoring: {r.monitoring_outcome}") if d
         ]
+        prefix = f"relative ({relation}): " if relation else ""
         text = prefix + r.type + (f" ({'; '.join(details)})" if details else "")
-        lines.append(TimelineLine(_pd(r.date), "event", r.id, text))
+        values = {
+            "type": r.type,
+            "outcome": r.outcome or "",
+            "monitoring": r.monitoring_outcome or "",
+            "relation": relation,
+        }
+        lines.append(TimelineLine(_pd(r.date), "event", r.id, text, [], "event", values))
     return lines
 
 
@@ -579,11 +614,14 @@ def person_timeline(
     for r in conn.execute(
         sa.select(interventions).where(interventions.c.person_id == person_id, _shown(interventions, visible))
     ):
-        lines.append(TimelineLine(_pd(r.date), "intervention", r.id, f"{r.kind} by {r.actor}: {r.response}"))
+        values = {"kind": r.kind, "actor": r.actor, "response": r.response}
+        text = f"{r.kind} by {r.actor}: {r.response}"
+        lines.append(TimelineLine(_pd(r.date), "intervention", r.id, text, [], "intervention", values))
     for r in conn.execute(
         sa.select(assessments).where(assessments.c.person_id == person_id, _shown(assessments, visible))
     ):
-        lines.append(TimelineLine(_pd(r.decided_on), "assessment", r.id, f"assessed: {r.conclusion}"))
+        text, values = f"assessed: {r.conclusion}", {"conclusion": r.conclusion}
+        lines.append(TimelineLine(_pd(r.decided_on), "assessment", r.id, text, [], "assessment", values))
     lines += _relative_lines(conn, person_id, visible)
     return _with_citations(conn, lines, visible)
 
@@ -608,7 +646,7 @@ def _relative_lines(conn: Connection, person_id: str, visible: Collection[str]) 
         victim_events = sa.select(event_participants.c.event_id).where(
             event_participants.c.person_id == other_id, event_participants.c.role == "victim"
         )
-        lines += _event_lines(conn, victim_events, visible, prefix=f"relative ({rel_type}): ")
+        lines += _event_lines(conn, victim_events, visible, relation=rel_type)
     return lines
 
 

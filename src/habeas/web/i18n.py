@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 
 from habeas.domain.names import guess_script
 from habeas.domain.vocabulary import vocabulary
+from habeas.storage.queries import TimelineLine
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES: dict[str, str] = {"en": "English", "az": "Azərbaycanca", "ru": "Русский"}
@@ -69,3 +70,53 @@ def pick_name(names: Iterable[str], lang: str) -> str:
     listed = [n for n in names if n]
     wanted = SCRIPT_OF.get(lang, "Latn")
     return next((n for n in listed if guess_script(n) == wanted), listed[0] if listed else "")
+
+
+def timeline_text(line: TimelineLine, lang: str) -> str:
+    """A timeline line said in `lang`: its phrase with vocabulary labels; its English text if unknown."""
+    _ = gettext_for(lang)
+    v = line.values
+
+    def label(vocabulary_name: str, key: str) -> str:
+        return term_label(vocabulary_name, v.get(key, ""), lang)
+
+    if line.phrase == "custody_begins":
+        kind = label("custody_kind", "kind")
+        if v.get("place"):
+            return _("%(kind)s begins at %(place)s") % {"kind": kind, "place": v["place"]}
+        return _("%(kind)s begins") % {"kind": kind}
+    if line.phrase == "custody_ends":
+        return _("%(kind)s ends") % {"kind": label("custody_kind", "kind")}
+    if line.phrase == "charge":
+        reference = v["reference"] + (f" ({v['label']})" if v.get("label") else "")
+        text = _("charge %(reference)s: %(status)s") % {
+            "reference": reference,
+            "status": label("charge_status", "status"),
+        }
+        if v.get("sentence"):
+            text += "; " + _("sentence %(sentence)s") % {"sentence": v["sentence"]}
+        return text
+    if line.phrase == "event":
+        text = label("event_type", "type")
+        details = [v["outcome"]] if v.get("outcome") else []
+        if v.get("monitoring"):
+            details.append(
+                _("monitoring: %(outcome)s") % {"outcome": label("monitoring_outcome", "monitoring")}
+            )
+        if details:
+            text += f" ({'; '.join(details)})"
+        if v.get("relation"):
+            return _("relative (%(relation)s): %(event)s") % {
+                "relation": label("relationship_type", "relation"),
+                "event": text,
+            }
+        return text
+    if line.phrase == "intervention":
+        return _("%(kind)s by %(actor)s: %(response)s") % {
+            "kind": label("intervention_kind", "kind"),
+            "actor": v["actor"],
+            "response": label("intervention_response", "response"),
+        }
+    if line.phrase == "assessment":
+        return _("assessed: %(conclusion)s") % {"conclusion": label("assessment_conclusion", "conclusion")}
+    return line.text

@@ -158,7 +158,7 @@ def person_page(request: Request, person_id: str) -> Response:
         known = queries.visible_ids(conn, "person", sorted(others), visible=visible)
         relatives = {p.id: p for p in web.store.get_many("person", sorted(known), conn)}
     open_periods = [p for p in custody if p.end is None and not p.retracted]
-    hearings = [line for line in timeline if line.kind == "event" and _is_hearing(line.text)]
+    hearings = [line for line in timeline if line.values.get("type") in HEARING_EVENT_TYPES]
     return render(
         request,
         "person.html",
@@ -172,7 +172,3 @@ def person_page(request: Request, person_id: str) -> Response:
         timeline=timeline,
         hearings=hearings,
     )
-
-
-def _is_hearing(text: str) -> bool:
-    return any(text.startswith(kind) for kind in HEARING_EVENT_TYPES)

@@ -67,6 +67,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         csrf_token=who.csrf_token if who else context.pop("csrf_token", ""),
         term=lambda vocabulary_name, code: i18n.term_label(vocabulary_name, code, lang),
         pick_name=lambda names: i18n.pick_name(names, lang),
+        say=lambda line: i18n.timeline_text(line, lang),
         **context,
     )
     return HTMLResponse(page, status_code=status_code)
