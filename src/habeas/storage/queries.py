@@ -515,19 +515,19 @@ def _pd(text: str | None) -> PartialDate:
     return PartialDate.parse(text) if text else PartialDate.unknown()
 
 
-def _org_names(conn: Connection, visible: Collection[str]) -> dict[str, str]:
-    # Rows unpack directly; Result.tuples() is deprecated in SQLAlchemy 2.1.
-    query = sa.select(organisations.c.id, organisations.c.name).where(_in_view(organisations, visible))
-    return {org_id: name for org_id, name in conn.execute(query)}
-
-
 def _custody_lines(
-    conn: Connection, where: ColumnElement[bool], orgs: dict[str, str], visible: Collection[str]
+    conn: Connection, where: ColumnElement[bool], visible: Collection[str]
 ) -> list[TimelineLine]:
+    # An invisible facility is not named; the period's own place text is shown instead.
+    facility = sa.and_(organisations.c.id == cp.c.facility_id, _in_view(organisations, visible))
+    query = (
+        sa.select(cp, organisations.c.name.label("facility_name"))
+        .outerjoin(organisations, facility)
+        .where(where, _shown(cp, visible))
+    )
     lines = []
-    for row in conn.execute(sa.select(cp).where(where, _shown(cp, visible))):
-        # An invisible facility is not named; the period's own place text is shown instead.
-        place = orgs.get(row.facility_id or "", row.place)
+    for row in conn.execute(query):
+        place = row.facility_name if row.facility_name is not None else row.place
         at = f" at {place}" if place else ""
         begins = {"kind": row.kind, "place": place or ""}
         lines.append(
@@ -607,7 +607,7 @@ def person_timeline(
     """
     if not _is_in_view(conn, people, person_id, visible):
         return []
-    lines = _custody_lines(conn, cp.c.person_id == person_id, _org_names(conn, visible), visible)
+    lines = _custody_lines(conn, cp.c.person_id == person_id, visible)
     lines += _charge_lines(conn, charges.c.person_id == person_id, visible)
     own_events = sa.select(event_participants.c.event_id).where(event_participants.c.person_id == person_id)
     lines += _event_lines(conn, own_events, visible)
@@ -663,7 +663,6 @@ def case_timeline(
     lines = _custody_lines(
         conn,
         sa.and_(cp.c.case_id == case_id, cp.c.person_id.in_(seen_people)),
-        _org_names(conn, visible),
         visible,
     )
     lines += _charge_lines(
