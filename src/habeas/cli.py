@@ -69,6 +69,16 @@ charge_app = typer.Typer(help="Record charges.", no_args_is_help=True)
 audit_app = typer.Typer(help="Check the audit chain.", no_args_is_help=True)
 user_app = typer.Typer(help="Add, list, disable and change accounts of the web app.", no_args_is_help=True)
 token_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Bring data in: spreadsheets, habeas JSON, Uwazi CSV, published list documents.",
+    no_args_is_help=True,
+)
+export_app = typer.Typer(
+    help="Give data out: habeas JSON, CSV tables, XLSX, Uwazi CSV.", no_args_is_help=True
+)
+list_app = typer.Typer(
+    help="Publish, show and compare editions of the political-prisoner list.", no_args_is_help=True
+)
 for sub, name in (
     (person_app, "person"),
     (custody_app, "custody"),
@@ -78,6 +88,9 @@ for sub, name in (
     (audit_app, "audit"),
     (user_app, "user"),
     (token_app, "token"),
+    (import_app, "import"),
+    (export_app, "export"),
+    (list_app, "list"),
 ):
     app.add_typer(sub, name=name)
 
@@ -1007,6 +1020,10 @@ def serve(
 def settings_help() -> str:
     """The settings table, for `docs/cli.md`."""
     return "\n".join(f"| `{s.env}` | `{s.default}` | {s.help} |" for s in SETTINGS)
+
+
+# Commands kept in their own modules register themselves on the groups above when imported.
+from habeas import cli_editions, cli_exchange, cli_listdoc, cli_tables  # noqa: E402, F401
 
 
 def main() -> None:

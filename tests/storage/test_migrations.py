@@ -19,7 +19,7 @@ from habeas.service import Service
 from habeas.storage import migrate
 from habeas.storage.engine import WRITE_OPTION, open_engine
 from habeas.storage.store import Store
-from habeas.storage.tables import APPEND_ONLY_TABLES, metadata
+from habeas.storage.tables import APPEND_ONLY_TABLES, IMMUTABLE_TABLES, metadata
 
 VERSION_TABLE = "alembic_version"
 
@@ -65,7 +65,7 @@ def test_upgrade_from_empty_builds_exactly_the_declared_schema(empty_engine: Eng
 
 
 def test_there_is_one_head_and_it_is_recorded() -> None:
-    assert migrate.head_revision() == "0004"
+    assert migrate.head_revision() == "0005"
 
 
 def test_the_append_only_triggers_exist_after_upgrade_on_sqlite(sqlite_store: Store) -> None:
@@ -73,7 +73,8 @@ def test_the_append_only_triggers_exist_after_upgrade_on_sqlite(sqlite_store: St
         triggers = set(
             conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars()
         )
-    assert triggers == {f"{table}_no_{op}" for table in APPEND_ONLY_TABLES for op in ("update", "delete")}
+    tables = APPEND_ONLY_TABLES + IMMUTABLE_TABLES
+    assert triggers == {f"{table}_no_{op}" for table in tables for op in ("update", "delete")}
 
 
 def test_downgrade_to_base_and_upgrade_again_on_sqlite(sqlite_store: Store, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ open as many as you like (tests open one per database file).
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -42,6 +43,7 @@ class Store:
         self.engine = engine
         self.audit_key_path = audit_key_path
         self._audit_key: bytes | None = None
+        self._local = threading.local()  # the write transaction open on each thread, if any
 
     @classmethod
     def open(cls, settings: Settings, passphrase: str | None = None) -> Store:
@@ -82,13 +84,27 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[Connection]:
-        """One write transaction: everything inside is committed together, or nothing is."""
+        """One write transaction: everything inside is committed together, or nothing is.
+
+        A nested call on the same thread is a savepoint of the outer transaction: an error inside it
+        undoes only its own writes, and nothing is committed before the outermost call ends. So an
+        importer can wrap many service calls in `with store.atomic():` and have all written, or none.
+        """
+        outer = getattr(self._local, "conn", None)
+        if outer is not None:
+            with outer.begin_nested():
+                yield outer
+            return
         with translate_errors(), self.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
             with conn.begin():
                 if conn.dialect.name == "postgresql":
                     # Writers queue here, so the audit chain never forks.
                     conn.exec_driver_sql("LOCK TABLE audit_entries IN SHARE ROW EXCLUSIVE MODE")
-                yield conn
+                self._local.conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._local.conn = None
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

@@ -379,6 +379,53 @@ api_tokens = Table(
 )
 
 
+# -- ingest and publishing ------------------------------------------------------
+
+# Entries read from a published list document (habeas.ingest.listdoc), waiting for review. Accepting
+# one writes records through the service layer; each change of an entry is audited as kind
+# "review_entry".
+review_entries = Table(
+    "review_entries",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("source_id", ID, ForeignKey("sources.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),  # order in the document, from 1
+    Column("section", Text, nullable=False),  # the heading the entry was found under
+    Column("name", Text, nullable=False),
+    Column("page", Integer),  # the page where the entry starts
+    Column("data", Text, nullable=False),  # JSON: the fields read (dates, articles, place, background)
+    Column("status", String(10), nullable=False, index=True),  # pending, accepted, rejected
+    Column("person_id", ID),  # the person the entry was accepted as
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Published editions of the political-prisoner list; immutable once written (triggers refuse
+# UPDATE and DELETE). `rule` is the inclusion rule as JSON, `counts` the members per category.
+list_editions = Table(
+    "list_editions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("on_date", Date, nullable=False, index=True),
+    Column("rule_name", String(60), nullable=False),
+    Column("rule", Text, nullable=False),
+    Column("counts", Text, nullable=False),
+    Column("member_count", Integer, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("published_by", String(80), nullable=False),
+)
+
+list_edition_members = Table(
+    "list_edition_members",
+    metadata,
+    Column("edition_id", ID, ForeignKey("list_editions.id"), primary_key=True),
+    Column("person_id", ID, primary_key=True),
+    Column("category", String(40), nullable=False),
+)
+
+
 @dataclass(frozen=True)
 class Child:
     """How a list field of a record is stored: its table, the key column, the item columns."""
@@ -420,3 +467,5 @@ CHILDREN: dict[tuple[str, str], Child] = {
 }
 
 APPEND_ONLY_TABLES = ("audit_entries", "record_versions")
+# Published list editions never change: the same triggers refuse UPDATE and DELETE.
+IMMUTABLE_TABLES = ("list_editions", "list_edition_members")

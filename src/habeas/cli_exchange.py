@@ -1,0 +1,3 @@
+"""`habeas export …` and `habeas import json|uwazi`: habeas JSON, CSV tables, XLSX, Uwazi CSV."""
+
+from __future__ import annotations

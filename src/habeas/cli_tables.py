@@ -1,0 +1,3 @@
+"""`habeas import table`: spreadsheets (CSV, XLSX) in, through a mapping."""
+
+from __future__ import annotations
