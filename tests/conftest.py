@@ -13,6 +13,9 @@ import dataclasses
 import os
 import secrets
 import shutil
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -206,3 +209,42 @@ def row_counts(store: Store) -> dict[str, int]:
 def count_rows() -> Callable[[Store], dict[str, int]]:
     """`count_rows(store)`: rows per table, for before/after comparisons."""
     return row_counts
+
+
+# -- the `habeas` command as a real process (tests/test_cli.py and the importers' tests) --
+
+
+class Habeas:
+    """Runs `python -m habeas.cli` with a database in a temporary folder."""
+
+    def __init__(self, tmp_path: Path, **env: str) -> None:
+        self.db = tmp_path / "cli.db"
+        self.env = {**os.environ, "HABEAS_DB": str(self.db), "COLUMNS": "200", **env}
+
+    def __call__(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "habeas.cli", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
+        if ok:
+            assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        return result
+
+    def new_id(self, *args: str) -> str:
+        return self(*args).stdout.strip()
+
+    def audit_count(self) -> int:
+        with sqlite3.connect(self.db) as conn:
+            return int(conn.execute("SELECT count(*) FROM audit_entries").fetchone()[0])
+
+
+@pytest.fixture
+def habeas(tmp_path: Path) -> Habeas:
+    cli = Habeas(tmp_path)
+    cli("init")
+    return cli
