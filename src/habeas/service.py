@@ -9,11 +9,12 @@ back: nothing is half-written.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -26,11 +27,18 @@ from habeas.errors import ConflictError, ValidationError
 from habeas.security import audit
 from habeas.storage import codec
 from habeas.storage.store import Store
-from habeas.storage.tables import audit_entries, event_participants, events, record_versions
+from habeas.storage.tables import (
+    RECORD_TABLES,
+    audit_entries,
+    event_participants,
+    events,
+    record_versions,
+)
 
 ULID_TEXT = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 STAMP_FIELDS = frozenset({"id", "version", "created_at", "updated_at", "retracted"})
 BATCH = 2000
+T = TypeVar("T")
 ORDERED_EVENTS = frozenset({"arrest", "release"})  # a release must not come before every arrest
 
 
@@ -40,6 +48,18 @@ def utcnow() -> datetime:
 
 def new_ulid() -> str:
     return str(ULID())
+
+
+@dataclasses.dataclass(frozen=True)
+class Restored:
+    """A record as another habeas database held it: its current version and the versions it kept.
+
+    Each item of `history` has version, action, at (a datetime), actor, note and data (the
+    version's JSON, as `codec.snapshot` writes it), oldest first; the last is the current version.
+    """
+
+    record: Record
+    history: Sequence[Mapping[str, Any]]
 
 
 class Service:
@@ -137,6 +157,89 @@ class Service:
         """Tie a source to a fact; `details` are locator, quote, note, target_field, visibility."""
         citation = Citation(source_id=source_id, target_kind=target_kind, target_id=target_id, **details)
         return self.create(citation)[0]
+
+    def restore(
+        self, entries: Iterable[Restored], note: str, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Insert records exactly as another habeas database held them, in one transaction.
+
+        Ids, versions, stamps and every version in the history are kept as given; an id that is
+        already here is refused (ConflictError). Each restored version gets an audit entry of its
+        own (action "import"), and the import itself is kept as a version of kind "import" whose
+        note is `note` (say which export it was). A record may refer to one given earlier in the
+        same call, or to one already stored (retracted or not). Returns how many were restored.
+        """
+        count = 0
+        with self.store.atomic() as conn:
+            head = self.store.audit_head(conn)
+            for batch in _batches(entries, BATCH):
+                records = [entry.record for entry in batch]
+                self._check_restorable(conn, batch)
+                self.store.insert(conn, records)
+                versions = [
+                    {
+                        "record_id": entry.record.id,
+                        "kind": entry.record.KIND,
+                        **{key: version[key] for key in ("version", "action", "at", "actor", "note", "data")},
+                    }
+                    for entry in batch
+                    for version in entry.history
+                ]
+                conn.execute(record_versions.insert(), versions)
+                changes = [(v["kind"], v["record_id"], v["version"], v["data"]) for v in versions]
+                head = self._chain(conn, changes, "import", head)
+                count += len(batch)
+                if progress:
+                    progress(len(batch))
+            summary = json.dumps({"note": note, "records": count}, sort_keys=True, ensure_ascii=False)
+            self.log_versions(conn, [("import", self.new_id(), 1, summary)], "import", note, head)
+        return count
+
+    def _check_restorable(self, conn: Connection, batch: Sequence[Restored]) -> None:
+        """Refuse a batch with a malformed history, an id already used, or a reference to nothing."""
+        ids = [entry.record.id for entry in batch]
+        if len(set(ids)) < len(ids):
+            twice = sorted(i for i in set(ids) if ids.count(i) > 1)[0]
+            raise ValidationError("id", twice, "each record may be given once; remove the repeated entry")
+        for entry in batch:
+            _check_history(entry)
+        existing: set[str] = set()
+        for start in range(0, len(ids), 500):
+            query = sa.select(record_versions.c.record_id).where(
+                record_versions.c.record_id.in_(ids[start : start + 500])
+            )
+            existing.update(conn.execute(query).scalars())
+        if existing:
+            record_id = sorted(existing)[0]
+            raise ConflictError(
+                f"a record with id {record_id} is already in this database; leave it out of the import"
+            )
+        batch_ids = {entry.record.id: entry.record.KIND for entry in batch}
+        wanted: dict[str, dict[str, str]] = defaultdict(dict)
+        for entry in batch:
+            for field_name, kind, ref_id in _references(entry.record):
+                if batch_ids.get(ref_id) != kind:
+                    wanted[kind].setdefault(ref_id, field_name)
+        for kind, refs in wanted.items():
+            if kind not in RECORD_TABLES:
+                raise ValidationError(
+                    next(iter(refs.values())), kind, "refer to a kind of record habeas keeps"
+                )
+            table = RECORD_TABLES[kind]
+            found: set[str] = set()
+            refs_sorted = sorted(refs)
+            for start in range(0, len(refs_sorted), 500):
+                query = sa.select(table.c.id).where(table.c.id.in_(refs_sorted[start : start + 500]))
+                found.update(conn.execute(query).scalars())
+            missing = sorted(set(refs) - found)
+            if missing:
+                raise ValidationError(
+                    refs[missing[0]],
+                    missing[0],
+                    f"no {kind} with this id is in this database or earlier in the import; "
+                    "import the records it refers to first",
+                )
+        self._check_release_order(conn, [entry.record for entry in batch])
 
     # -- steps ------------------------------------------------------------
 
@@ -245,8 +348,7 @@ class Service:
         Records use it through create/update; habeas.accounts uses it for user accounts,
         whose JSON never holds a password hash or a TOTP secret.
         """
-        seq, prev_hash = head or self.store.audit_head(conn)
-        versions, entries = [], []
+        versions = []
         at = self.clock()
         for kind, record_id, version, data in changes:
             versions.append(
@@ -261,10 +363,26 @@ class Service:
                     "data": data,
                 }
             )
+        conn.execute(record_versions.insert(), versions)
+        return self._chain(conn, changes, action, head, at)
+
+    def _chain(
+        self,
+        conn: Connection,
+        changes: Sequence[tuple[str, str, int, str]],
+        action: str,
+        head: tuple[int, str] | None = None,
+        at: datetime | None = None,
+    ) -> tuple[int, str]:
+        """Append one audit entry per (kind, id, version, JSON), chained from `head`; the new head."""
+        seq, prev_hash = head or self.store.audit_head(conn)
+        stamp = (at or self.clock()).isoformat()
+        entries = []
+        for kind, record_id, version, data in changes:
             seq += 1
             entry: dict[str, Any] = {
                 "seq": seq,
-                "at": at.isoformat(),
+                "at": stamp,
                 "actor": self.actor,
                 "action": action,
                 "kind": kind,
@@ -275,9 +393,39 @@ class Service:
             }
             entry["hash"] = prev_hash = audit.entry_hash(self.store.audit_key, entry)
             entries.append(entry)
-        conn.execute(record_versions.insert(), versions)
-        conn.execute(audit_entries.insert(), entries)
+        if entries:
+            conn.execute(audit_entries.insert(), entries)
         return seq, prev_hash
+
+
+def _check_history(entry: Restored) -> None:
+    """Refuse a history that is empty, out of order, of another record, or not ending in the record."""
+    record = entry.record
+    where = f"{record.KIND}.id"
+    if not ULID_TEXT.match(record.id):
+        raise ValidationError(where, record.id, "an id is a 26-character ULID")
+    validate(record)
+    numbers = [version["version"] for version in entry.history]
+    if not numbers or numbers != sorted(set(numbers)) or numbers[0] < 1 or numbers[-1] != record.version:
+        raise ValidationError(
+            f"{record.KIND} {record.id} history",
+            numbers,
+            f"give versions in increasing order, the last being the current one ({record.version})",
+        )
+    for version in entry.history:
+        kept = codec.from_snapshot(version["data"])
+        if kept.KIND != record.KIND or kept.id != record.id:
+            raise ValidationError(
+                f"{record.KIND} {record.id} version {version['version']}",
+                f"{kept.KIND} {kept.id}",
+                "each version must be of the same record",
+            )
+    if codec.from_snapshot(entry.history[-1]["data"]) != record:
+        raise ValidationError(
+            f"{record.KIND} {record.id} current",
+            record.version,
+            "the current record must be the same as the last version of its history",
+        )
 
 
 def _references(record: Any, prefix: str | None = None) -> Iterator[tuple[str, str, str]]:
@@ -317,8 +465,8 @@ def _stored_arrests_and_releases(
             yield row[0], row[1], row[2], row[3]
 
 
-def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    batch: list[Record] = []
+def _batches(records: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
     for record in records:
         batch.append(record)
         if len(batch) == size:
