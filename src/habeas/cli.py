@@ -606,15 +606,26 @@ def held(
     ctx: typer.Context,
     on: Annotated[str | None, typer.Option(help="The day, YYYY-MM-DD (default: today)")] = None,
     format: Annotated[Format, typer.Option(help="table, json or csv")] = Format.table,
+    source: Annotated[
+        str | None,
+        typer.Option(help="Also count them by the sections of this list document (its source id)"),
+    ] = None,
 ) -> None:
     """Who was held on a day, with counts by group and by custody kind.
 
+    With --source, the people accepted from that list document are also counted by the section
+    under which the document lists them (see `habeas review`).
+
     Example: habeas held --on 2024-11-20 --format json
     """
+    from habeas.ingest.review import held_by_section
+
     with _reading(ctx) as conn:
         report = queries.held_on(conn, _day(on, "--on"))
+        sections = held_by_section(conn, report, source) if source else None
     if format is Format.json:
-        sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False) + "\n")
+        data = report.as_json() | ({"by_section": sections.as_json()} if sections else {})
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     elif format is Format.csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(["id", "name", "groups", "kind", "since"])
@@ -622,6 +633,10 @@ def held(
             writer.writerow([p.id, p.name, "|".join(p.groups), p.kind, p.since])
     else:
         _print_held(report, with_people=True)
+        if sections:
+            title = f"by section of the list document {sections.source_id}"
+            console.print(_counts_table(title, sections.by_section))
+            console.print(f"Listed in it: {sections.listed}; held on that day: {sections.held}")
 
 
 def _counts_table(title: str, counts: dict[str, int]) -> Table:
@@ -1036,4 +1051,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m habeas.cli` runs this file as __main__, a second copy of the module; the command
+    # modules registered themselves on habeas.cli's groups, so run that module's app.
+    from habeas.cli import main as registered_main
+
+    registered_main()
