@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -189,6 +189,26 @@ def main_options(
 
 
 @contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr while long work runs (when stderr is a terminal); yields advance(n)."""
+    if not errors.is_terminal:
+        yield lambda n: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        SpinnerColumn() if total is None else BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+@contextmanager
 def _reading(ctx: typer.Context) -> Iterator[Any]:
     with _ctx(ctx).store().reading() as conn:
         yield conn
@@ -239,8 +259,6 @@ def demo(
 
     Example: habeas --db demo.db demo --people 500 --seed 7
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
     from habeas.demo import estimate_records, generate
 
     context = _ctx(ctx)
@@ -250,18 +268,8 @@ def demo(
             if queries.search_people(conn, "", limit=1):
                 console.print("the database already has people; no demo data added")
                 return
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=errors,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("writing demo records", total=estimate_records(people))
-        summary = generate(
-            context.service(), people=people, seed=seed, progress=lambda n: bar.advance(task, n)
-        )
+    with progress("writing demo records", estimate_records(people)) as advance:
+        summary = generate(context.service(), people=people, seed=seed, progress=advance)
     console.print(f"demo data written: {summary.people} people, {summary.records} records")
     _demo_admin(context)
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from habeas.cli import _ctx, console, errors, export_app, import_app
+from habeas.cli import _ctx, console, export_app, import_app, progress
 
 
 class Audience(StrEnum):
@@ -30,26 +28,6 @@ AudienceOption = Annotated[
     Audience,
     typer.Option(help="Who will read it: public (public records only), restricted, or confidential (all)"),
 ]
-
-
-@contextmanager
-def _progress(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr when it is a terminal; the callable advances it by n records."""
-    if not sys.stderr.isatty():
-        yield lambda n: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=errors,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(description, total=total)
-        yield lambda n: bar.advance(task, n)
 
 
 # -- habeas JSON ----------------------------------------------------------------------
@@ -77,7 +55,7 @@ def export_json(
 
     store = _ctx(ctx).store()
     selection = Selection(kinds=kind or [], ids=record_id or [], audience=audience.value)
-    with _progress("exporting records", count_selected(store, selection)) as advance:
+    with progress("exporting records", count_selected(store, selection)) as advance:
         count = write(store, out, selection, advance)
     console.print(
         f"{count} records written to {out} (audience: {audience.value})", markup=False, soft_wrap=True
@@ -103,7 +81,7 @@ def import_json(
     from habeas.ingest.jsonio import import_json as restore
     from habeas.ingest.jsonio import kinds_summary
 
-    with _progress("importing records", None) as advance:
+    with progress("importing records", None) as advance:
         summary = restore(
             _ctx(ctx).service(), file, skip_existing=skip_existing, dry_run=dry_run, progress=advance
         )
@@ -164,7 +142,7 @@ def _export_tables(
     visible = audience_visibility(audience.value)
     with store.reading() as conn:
         total = sum(count_exported(conn, kind, visible) for kind in EXPORT_ORDER)
-    with _progress("exporting tables", total) as advance:
+    with progress("exporting tables", total) as advance:
         rows = write(store, out, audience.value, advance)
     console.print(f"{rows} rows written to {out} (audience: {audience.value})", markup=False, soft_wrap=True)
 
@@ -185,7 +163,7 @@ def export_uwazi(
     from habeas.ingest.uwazi import export_uwazi as write
 
     store = _ctx(ctx).store()
-    with _progress("exporting for Uwazi", None) as advance:
+    with progress("exporting for Uwazi", None) as advance:
         counts = write(store, outdir, audience.value, advance)
     for name, count in counts.items():
         console.print(f"{count} rows written to {outdir / name}", markup=False, soft_wrap=True)
@@ -211,7 +189,7 @@ def import_uwazi(
     """
     from habeas.ingest.uwazi import import_uwazi as read
 
-    with _progress("importing rows", None) as advance:
+    with progress("importing rows", None) as advance:
         summary = read(_ctx(ctx).service(), file, template.value, mapping, dry_run=dry_run, progress=advance)
     verb = "would be" if dry_run else "were"
     console.print(

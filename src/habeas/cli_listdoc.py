@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from habeas.cli import ShortFormat, _ctx, app, console, errors, import_app
+from habeas.cli import ShortFormat, _ctx, app, console, import_app, progress
 from habeas.errors import HabeasError
 
 if TYPE_CHECKING:
@@ -92,7 +90,7 @@ def review(
     elif accept_all:
         if not source:
             raise HabeasError("--accept-all: give --source SOURCE_ID (see `habeas review --list`)")
-        with _progress("accepting entries") as advance:
+        with progress("accepting entries") as advance:
             result = queue.accept_all(context.service(), source, advance)
         console.print(f"accepted: {result.created} new people, {result.attached} attached to existing people")
     else:
@@ -162,22 +160,3 @@ def _show(store: Store, queued: QueuedEntry, found: list[Candidate], done: int, 
     console.print(table)
     for number, candidate in enumerate(found, start=1):
         console.print(f"  candidate {number}: {candidate.name} ({candidate.person_id}, {candidate.how})")
-
-
-@contextmanager
-def _progress(description: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar (entries done) on stderr when it is a terminal."""
-    if not sys.stderr.isatty():
-        yield lambda n: None
-        return
-    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn
-
-    with Progress(
-        SpinnerColumn(),
-        "[progress.description]{task.description}",
-        MofNCompleteColumn(),
-        console=errors,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(description, total=None)
-        yield lambda n: bar.advance(task, n)
