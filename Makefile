@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/held_on.py --people $(PEOPLE)
 	$(BIN)/python benchmarks/writes.py
 	$(BIN)/python benchmarks/web.py --people $(PEOPLE)
+	$(BIN)/python benchmarks/import.py --rows $(PEOPLE)
 
 ## docs: regenerate docs/cli.md from the commands' help
 docs: $(STAMP)

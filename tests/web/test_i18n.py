@@ -112,7 +112,8 @@ def test_the_placeholder_check_can_fail() -> None:
 def test_azerbaijani_is_in_latin_script_and_russian_in_cyrillic() -> None:
     az, ru = i18n.catalogue("az"), i18n.catalogue("ru")
     for msgid, text in az.items():
-        letters = {c for c in text.lower() if c.isalpha()}
+        words = PLACEHOLDER.sub("", text)  # a placeholder's name is English, and never shown
+        letters = {c for c in words.lower() if c.isalpha()}
         assert letters <= AZ_LETTERS, (msgid, text, letters - AZ_LETTERS)
     for msgid, text in ru.items():
         assert CYRILLIC.search(text), (msgid, text)

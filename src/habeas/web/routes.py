@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from habeas.web import api, arrest, browse, calendar, forms, history, login, pages
+from habeas.web import api, arrest, browse, calendar, forms, history, imports, login, pages, review
 from habeas.web.routing import Page
 
 ROUTES: list[Page] = [
@@ -13,5 +13,7 @@ ROUTES: list[Page] = [
     *arrest.routes,  # /new/arrest before forms' /new/{kind}
     *forms.routes,
     *history.routes,
+    *review.routes,
+    *imports.routes,
     *api.routes,
 ]
