@@ -470,9 +470,9 @@ def _stored_arrests_and_releases(
             events.c.retracted.is_(False),
             events.c.date.is_not(None),
         )
-        for event_id, event_type, date_text in conn.execute(query):
-            for person_id in victims_of[event_id]:
-                yield person_id, event_id, event_type, date_text
+        for row in conn.execute(query):
+            for person_id in victims_of[row.id]:
+                yield person_id, row.id, row.type, row.date
 
 
 def _batches(records: Iterable[T], size: int) -> Iterator[list[T]]:
