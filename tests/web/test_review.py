@@ -273,6 +273,7 @@ def pending_entry(app: FastAPI, source_id: str) -> str:
     return review.pending(store, source_id)[0].id
 
 
+@pytest.mark.skipif(not THE_LIST.exists(), reason="THE LIST 2014 is not in ../shared/data")
 def test_the_real_list_of_august_2014_is_shown_in_five_pages(app: FastAPI, client: Client) -> None:
     source_id = review.queue_document(Service(app.state.web.store, "editor1"), THE_LIST).source_id
     editor = client("editor")
