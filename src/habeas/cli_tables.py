@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from habeas.cli import _ctx, console, errors, import_app
+from habeas.cli import _ctx, console, errors, import_app, progress
 from habeas.errors import HabeasError
 
 if TYPE_CHECKING:
@@ -83,7 +81,7 @@ def import_table(
             return
         if mapping is None:
             _confirm(chosen, yes)
-        with _progress("importing rows") as advance:
+        with progress("importing rows") as advance:
             report = run_import(
                 context.service(),
                 table.rows,
@@ -119,26 +117,6 @@ def _confirm(mapping: TableMapping, yes: bool) -> None:
         )
     if not typer.confirm("Import with this mapping?", default=False, err=True):
         raise typer.Exit(1)
-
-
-@contextmanager
-def _progress(description: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar (rows read) on stderr when it is a terminal."""
-    if not sys.stderr.isatty():
-        yield lambda n: None
-        return
-    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
-
-    with Progress(
-        SpinnerColumn(),
-        "[progress.description]{task.description}",
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(description, total=None)
-        yield lambda n: bar.advance(task, n)
 
 
 def _print_report(report: ImportReport) -> None:
