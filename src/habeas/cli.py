@@ -79,6 +79,10 @@ export_app = typer.Typer(
 list_app = typer.Typer(
     help="Publish, show and compare editions of the political-prisoner list.", no_args_is_help=True
 )
+publish_app = typer.Typer(
+    help="Publish what the public may see: a static site, a public database, a statement.",
+    no_args_is_help=True,
+)
 for sub, name in (
     (person_app, "person"),
     (custody_app, "custody"),
@@ -91,6 +95,7 @@ for sub, name in (
     (import_app, "import"),
     (export_app, "export"),
     (list_app, "list"),
+    (publish_app, "publish"),
 ):
     app.add_typer(sub, name=name)
 
@@ -1046,7 +1051,7 @@ def settings_help() -> str:
 
 
 # Commands kept in their own modules register themselves on the groups above when imported.
-from habeas import cli_editions, cli_exchange, cli_listdoc, cli_tables  # noqa: E402, F401
+from habeas import cli_editions, cli_exchange, cli_listdoc, cli_publish, cli_tables  # noqa: E402, F401
 
 
 def main() -> None:

@@ -136,12 +136,13 @@ def _export_tables(
     audience: Audience,
     write: Callable[..., int],
 ) -> None:
-    from habeas.ingest.exports import EXPORT_ORDER, audience_visibility, count_exported
+    from habeas.ingest.exports import EXPORT_ORDER, count_exported
+    from habeas.publishing.redact import audience_visibility
 
     store = _ctx(ctx).store()
-    visible = audience_visibility(audience.value)
+    audience_visibility(audience.value)
     with store.reading() as conn:
-        total = sum(count_exported(conn, kind, visible) for kind in EXPORT_ORDER)
+        total = sum(count_exported(conn, kind, audience.value) for kind in EXPORT_ORDER)
     with progress("exporting tables", total) as advance:
         rows = write(store, out, audience.value, advance)
     console.print(f"{rows} rows written to {out} (audience: {audience.value})", markup=False, soft_wrap=True)

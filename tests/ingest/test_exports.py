@@ -25,7 +25,16 @@ from habeas.ingest.exports import export_tables_csv, export_tables_xlsx, neutral
 from habeas.service import Service
 from habeas.storage.store import Store
 
-HIDDEN_FROM_PUBLIC = ("RESTRICTEDMARK", "CONFMARK", "CHILDMARK", "SOURCEMARK", "CITEMARK", "RETRACTMARK")
+HIDDEN_FROM_PUBLIC = (
+    "RESTRICTEDMARK",
+    "CONFMARK",
+    "CHILDMARK",
+    "SOURCEMARK",
+    "CITEMARK",
+    "RETRACTMARK",
+    "NOTESMARK",
+    "NOCONSENTMARK",
+)
 FORMULAS = ('=HYPERLINK("http://x")', "+1+2", "-3+4", "@SUM(A1)", "\tTAB", "\rCR")
 
 
@@ -38,13 +47,16 @@ def seeded(sqlite_store: Store) -> dict[str, str]:
     """Public, restricted and confidential records, each carrying a marker string in some field."""
     service = Service(sqlite_store, "amina")
     public, restricted, confidential, retracted = service.create(
-        _person("Public Person", "public", notes="PUBLICMARK"),
+        _person(
+            "Public Person", "public", occupation="PUBLICMARK", notes="NOTESMARK", consent_to_publish=True
+        ),
         _person("RESTRICTEDMARK Person", "restricted"),
         _person("CONFMARK Person", "confidential"),
         _person("RETRACTMARK Person", "public"),
     )
     service.retract("person", retracted.id)
-    formulas = service.create(*(_person(f, "public") for f in FORMULAS))
+    service.create(_person("NOCONSENTMARK Person", "public"))  # public, but not to be named
+    formulas = service.create(*(_person(f, "public", consent_to_publish=True) for f in FORMULAS))
     start = PartialDate.parse("2024-04-29")
     service.create(
         # a public record about a confidential person: left out with its person

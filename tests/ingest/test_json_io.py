@@ -179,8 +179,10 @@ def test_a_narrower_audience_gets_current_visible_versions_only(
     sqlite_store: Store, make_store: Callable[..., Store], tmp_path: Path
 ) -> None:
     service = Service(sqlite_store, "amina")
-    (public,) = service.create(Person(names=[PersonName(value="Public Person")], visibility="public"))
-    service.update("person", public.id, notes="now public")
+    (public,) = service.create(
+        Person(names=[PersonName(value="Public Person")], visibility="public", consent_to_publish=True)
+    )
+    service.update("person", public.id, occupation="now public", notes="NOTESMARK")
     service.create(Person(names=[PersonName(value="SECRETNAME")], visibility="confidential"))
     service.create(Source(title="SECRETSOURCE"))
     out = tmp_path / "public.json"
@@ -189,11 +191,12 @@ def test_a_narrower_audience_gets_current_visible_versions_only(
 
     text = out.read_text(encoding="utf-8")
     assert "SECRETNAME" not in text and "SECRETSOURCE" not in text and "amina" not in text
+    assert "NOTESMARK" not in text  # notes are for the team only
     (entry,) = json.loads(text)["records"]
     assert [v["version"] for v in entry["history"]] == [2]
     target = _empty(make_store, tmp_path)
     import_json(Service(target, "x"), out)
-    assert target.get("person", public.id).notes == "now public"
+    assert target.get("person", public.id).occupation == "now public"
     assert target.verify_audit().ok
 
 

@@ -32,9 +32,13 @@ def source(sqlite_store: Store) -> dict[str, Any]:
             sex="female",
             occupation="reporter",
             visibility="public",
+            consent_to_publish=True,
         ),
         Person(
-            names=[_name("Tural Babayev")], birth_date=PartialDate.parse("1979-02-03"), visibility="public"
+            names=[_name("Tural Babayev")],
+            birth_date=PartialDate.parse("1979-02-03"),
+            visibility="public",
+            consent_to_publish=True,
         ),
     )
     (case,) = service.create(
@@ -61,7 +65,8 @@ def test_people_cases_and_events_round_trip(
     sqlite_store: Store, source: dict[str, Any], make_store: Callable[..., Store], tmp_path: Path
 ) -> None:
     out = tmp_path / "uwazi"
-    counts = export_uwazi(sqlite_store, out, "public")
+    # the team's own exchange: a public one would keep only birth years and drop the witness
+    counts = export_uwazi(sqlite_store, out, "restricted")
     assert counts == {"people.csv": 2, "cases.csv": 1, "events.csv": 1}
     with (out / "people.csv").open(encoding="utf-8") as handle:
         assert next(csv.reader(handle)) == list(LAYOUTS["person"])

@@ -657,6 +657,9 @@ class DemoGenerator:
             citizenship="AZ",
             groups=groups,
             visibility="public" if public else "restricted",
+            # most families agree to publication; about one in ten does not (no draw: the stream
+            # of random numbers, and so every other invented fact, stays as it was)
+            consent_to_publish=public and birth_year % 10 != 3,
         )
         lawyer = self.pick(self.lawyers) if self.lawyers and self.chance(0.6) else None
         subject = Subject(person.id, name, sex, groups, region, public, lawyer)

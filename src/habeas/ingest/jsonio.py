@@ -29,7 +29,8 @@ from sqlalchemy.engine import Connection
 
 from habeas.domain.records import Record
 from habeas.errors import HabeasError, ValidationError
-from habeas.ingest.exports import EXPORT_ORDER, atomic_outputs, audience_visibility, screen
+from habeas.ingest.exports import EXPORT_ORDER, atomic_outputs
+from habeas.publishing.redact import Gate, audience_visibility
 from habeas.security.roles import ALL_VISIBILITY
 from habeas.service import Restored, Service
 from habeas.storage import codec, queries
@@ -131,7 +132,7 @@ def _entries(
             else:
                 # Earlier versions may hold what was since withdrawn or made confidential, and
                 # the accounts that wrote them are nobody else's business: the current one only.
-                for record in screen(conn, records, visible):
+                for record in Gate(conn, selection.audience).screen(records):
                     data = json.loads(codec.snapshot(record))
                     at = record.updated_at or datetime.now(UTC)
                     version = {"version": record.version, "action": "export", "at": _utc_text(at)}

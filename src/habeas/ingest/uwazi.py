@@ -26,13 +26,8 @@ from habeas.domain.records import Case, Event, Participant, Person, PersonName, 
 from habeas.domain.vocabulary import vocabulary
 from habeas.errors import HabeasError, ValidationError
 from habeas.ingest.dates import read_date
-from habeas.ingest.exports import (
-    FORMULA_STARTS,
-    atomic_outputs,
-    audience_visibility,
-    neutralise,
-    screened_records,
-)
+from habeas.ingest.exports import FORMULA_STARTS, atomic_outputs, neutralise
+from habeas.publishing.redact import Gate, audience_visibility
 from habeas.service import Service
 from habeas.storage.store import Store
 from habeas.storage.tables import cases, organisations, person_names, record_versions
@@ -114,17 +109,18 @@ def export_uwazi(
     store: Store, outdir: Path, audience: str, progress: Progress | None = None
 ) -> dict[str, int]:
     """Write people.csv, cases.csv and events.csv into `outdir` for `audience`; rows per file."""
-    visible = audience_visibility(audience)
+    audience_visibility(audience)
     outdir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     paths = [outdir / name for name in FILES.values()]
     with atomic_outputs(*paths) as made, store.reading() as conn:
+        gate = Gate(conn, audience)
         for (template, name), path in zip(FILES.items(), made, strict=True):
             with path.open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(LAYOUTS[template])
                 counts[name] = 0
-                for record in screened_records(conn, store, template, visible):
+                for record in gate.records(store, template):
                     row = _ROWS[template](conn, record)
                     writer.writerow([neutralise(row.get(column, "")) for column in LAYOUTS[template]])
                     counts[name] += 1

@@ -1,0 +1,241 @@
+"""The one gate between what habeas holds and what leaves it: records and an audience in, what that
+audience may see out.
+
+Every export, the public site, the public database and statements read records through a `Gate`
+and nothing else. An audience names who will read the output and so which visibilities it may
+hold: `public` only public records, `restricted` public and restricted ones, `confidential`
+everything. The gate applies, in order:
+
+1. the record's visibility, and that it is live (not retracted);
+2. for the public audience, what never leaves whatever its visibility says: relationships,
+   sources of a kind that identifies who spoke to us (interviews), witnesses among an event's
+   participants, relatives of critics, and people who have not consented to publication, with
+   every record about them (an event is withheld when one of its victims is);
+3. references: a record whose subject (a custody period's person, a citation's source and target)
+   the audience may not see is left out; other references to such records are removed;
+4. fields: each field has the least audience that may see it (`FIELD_AUDIENCE`); below it the
+   field is emptied. A public birth date keeps only its year.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from habeas.domain.dates import PartialDate
+from habeas.domain.records import Citation, Intervention, Person, Record, fields_of
+from habeas.errors import ValidationError
+from habeas.security.roles import ALL_VISIBILITY
+from habeas.storage import queries
+from habeas.storage.store import Store
+from habeas.storage.tables import RECORD_TABLES, event_participants, people, person_groups, sources
+
+__all__ = [
+    "AUDIENCES",
+    "FIELD_AUDIENCE",
+    "NEVER_PUBLIC_KINDS",
+    "NEVER_PUBLIC_PARTICIPANT_ROLES",
+    "NEVER_PUBLIC_SOURCE_KINDS",
+    "Gate",
+    "audience_visibility",
+    "redact",
+]
+
+AUDIENCES: Mapping[str, frozenset[str]] = {
+    "public": frozenset({"public"}),
+    "restricted": frozenset({"public", "restricted"}),
+    "confidential": ALL_VISIBILITY,
+}
+_RANK = {"public": 0, "restricted": 1, "confidential": 2}
+
+#: Kinds that never reach the public, whatever a record's visibility: who is whose relative.
+NEVER_PUBLIC_KINDS = frozenset({"relationship"})
+#: Source kinds that identify someone who spoke to the team.
+NEVER_PUBLIC_SOURCE_KINDS = frozenset({"interview"})
+#: Roles in an event that are never published (a witness may face reprisal for speaking).
+NEVER_PUBLIC_PARTICIPANT_ROLES = frozenset({"witness"})
+#: People in these groups are never named in public: reprisals against relatives are documented,
+#: the relatives themselves are not exposed.
+NEVER_PUBLIC_GROUPS = frozenset({"relative_of_critic"})
+
+#: (kind or "*" for every kind) -> field -> the least audience that may see the field.
+FIELD_AUDIENCE: Mapping[str, Mapping[str, str]] = {
+    "*": {"clarifications": "restricted"},
+    "person": {"notes": "restricted", "birth_place": "restricted"},
+    "organisation": {"notes": "restricted"},
+    "assessment": {"decided_by": "restricted"},  # names a team member
+    "source": {"text": "restricted", "author": "restricted"},
+    "citation": {"note": "restricted"},
+}
+
+
+def audience_visibility(audience: str) -> frozenset[str]:
+    """The visibilities an output for `audience` may hold; ValidationError for an unknown audience."""
+    if audience not in AUDIENCES:
+        raise ValidationError("--audience", audience, f"use one of: {', '.join(AUDIENCES)}")
+    return AUDIENCES[audience]
+
+
+def redact(conn: Connection, records: Sequence[Record], audience: str) -> list[Record]:
+    """What `audience` may see of `records`: some left out, the rest with hidden parts removed."""
+    return Gate(conn, audience).screen(records)
+
+
+class Gate:
+    """The gate for one audience over one open connection (one consistent read)."""
+
+    def __init__(self, conn: Connection, audience: str) -> None:
+        self.conn = conn
+        self.audience = audience
+        self.visible = audience_visibility(audience)
+        self.public = audience == "public"
+        self.withheld_people: frozenset[str] = self._withheld_people() if self.public else frozenset()
+
+    # -- reading -------------------------------------------------------------------
+
+    def records(self, store: Store, kind: str, page: int = 500) -> Iterator[Record]:
+        """Every record of `kind` the audience may see, redacted, in id order, a page at a time."""
+        table = RECORD_TABLES[kind]
+        last = ""
+        while True:
+            query = sa.select(table.c.id).where(table.c.id > last).order_by(table.c.id).limit(page)
+            ids = list(self.conn.execute(query).scalars())
+            if not ids:
+                return
+            shown = self.shown(kind, ids)
+            yield from self.screen(store.get_many(kind, [i for i in ids if i in shown], self.conn))
+            last = ids[-1]
+
+    def count(self, kind: str) -> int:
+        """At most how many records of `kind` the audience may see (for a progress bar)."""
+        if self.public and kind in NEVER_PUBLIC_KINDS:
+            return 0
+        return queries.count_ids(self.conn, kind, visible=self.visible)
+
+    def shown(self, kind: str, ids: Collection[str]) -> set[str]:
+        """Those of `ids` naming a record of `kind` the audience may see (before field redaction)."""
+        if self.public and kind in NEVER_PUBLIC_KINDS:
+            return set()
+        found = queries.visible_ids(self.conn, kind, ids, visible=self.visible)
+        if self.public and found:
+            found -= self._never_public(kind, found)
+        return found
+
+    # -- screening -----------------------------------------------------------------
+
+    def screen(self, records: Sequence[Record]) -> list[Record]:
+        """The records without those whose subjects are hidden, each without hidden references or fields."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for record in records:
+            wanted[record.KIND].add(record.id)
+            for kind, ref_id, _ in _references(record):
+                wanted[kind].add(ref_id)
+        shown = {kind: self.shown(kind, ids) for kind, ids in wanted.items()}
+        out = []
+        for record in records:
+            if record.id not in shown[record.KIND] or not _subjects_shown(record, shown):
+                continue
+            out.append(self._fields(_without_hidden(record, shown, self.public)))
+        return out
+
+    def _fields(self, record: Record) -> Record:
+        rank = _RANK[self.audience]
+        changes: dict[str, Any] = {}
+        for rules in (FIELD_AUDIENCE["*"], FIELD_AUDIENCE.get(record.KIND, {})):
+            for name, least in rules.items():
+                if rank < _RANK[least]:
+                    changes[name] = _empty(type(record), name)
+        if self.public and isinstance(record, Person) and not record.birth_date.is_unknown:
+            year = record.birth_date.earliest.year if record.birth_date.earliest else None
+            changes["birth_date"] = PartialDate.parse(str(year)) if year else PartialDate.unknown()
+        return dataclasses.replace(record, **changes) if changes else record
+
+    # -- what never leaves -----------------------------------------------------------
+
+    def _withheld_people(self) -> frozenset[str]:
+        """People who are public but not to be named: no consent, or relatives of critics."""
+        relatives = sa.select(person_groups.c.person_id).where(person_groups.c.code.in_(NEVER_PUBLIC_GROUPS))
+        query = sa.select(people.c.id).where(
+            sa.or_(people.c.consent_to_publish.is_(False), people.c.id.in_(relatives))
+        )
+        return frozenset(self.conn.execute(query).scalars())
+
+    def _never_public(self, kind: str, ids: Collection[str]) -> set[str]:
+        table = RECORD_TABLES[kind]
+        chunk = sorted(ids)
+        if kind == "person":
+            return set(chunk) & self.withheld_people
+        if kind == "source":
+            query = sa.select(sources.c.id).where(
+                sources.c.id.in_(chunk), sources.c.kind.in_(NEVER_PUBLIC_SOURCE_KINDS)
+            )
+            return set(self.conn.execute(query).scalars())
+        if kind == "event":
+            query = sa.select(event_participants.c.event_id).where(
+                event_participants.c.event_id.in_(chunk),
+                event_participants.c.role == "victim",
+                event_participants.c.person_id.in_(self.withheld_people),
+            )
+            return set(self.conn.execute(query).scalars())
+        if "person_id" in table.c and self.withheld_people:
+            query = sa.select(table.c.id).where(
+                table.c.id.in_(chunk), table.c.person_id.in_(self.withheld_people)
+            )
+            return set(self.conn.execute(query).scalars())
+        return set()
+
+
+def _empty(cls: type[Any], name: str) -> Any:
+    for f in fields_of(cls):
+        if f.name == name:
+            if f.default is not dataclasses.MISSING:
+                return f.default
+            return f.default_factory()  # type: ignore[operator]
+    raise KeyError(name)
+
+
+def _references(record: Any) -> Iterator[tuple[str, str, bool]]:
+    """(kind, id, is_subject) for each id a record (or an item in it) names; a subject is required."""
+    for f in fields_of(type(record)):
+        kind, value = f.metadata.get("ref"), getattr(record, f.name)
+        if kind and isinstance(value, str) and value:
+            yield kind, value, bool(f.metadata.get("required"))
+        elif kind and isinstance(value, list):
+            for ref_id in value:
+                yield kind, ref_id, False
+        elif isinstance(value, list):
+            for item in value:
+                if dataclasses.is_dataclass(item):
+                    for ref_kind, ref_id, _ in _references(item):
+                        yield ref_kind, ref_id, False
+    if isinstance(record, Citation) and record.target_kind in RECORD_TABLES:
+        yield record.target_kind, record.target_id, True
+    if isinstance(record, Intervention) and record.person_id:
+        yield "person", record.person_id, True  # a request about someone hidden says who it was about
+
+
+def _subjects_shown(record: Record, shown: Mapping[str, set[str]]) -> bool:
+    return all(ref_id in shown[kind] for kind, ref_id, subject in _references(record) if subject)
+
+
+def _without_hidden(record: Any, shown: Mapping[str, set[str]], public: bool) -> Any:
+    changes: dict[str, Any] = {}
+    for f in fields_of(type(record)):
+        kind, value = f.metadata.get("ref"), getattr(record, f.name)
+        if kind and isinstance(value, str) and value and value not in shown[kind]:
+            changes[f.name] = None
+        elif kind and isinstance(value, list):
+            changes[f.name] = [ref_id for ref_id in value if ref_id in shown[kind]]
+        elif isinstance(value, list) and value and dataclasses.is_dataclass(value[0]):
+            changes[f.name] = [
+                _without_hidden(item, shown, public)
+                for item in value
+                if all(i in shown[k] for k, i, subject in _references(item) if subject)
+                and not (public and getattr(item, "role", "") in NEVER_PUBLIC_PARTICIPANT_ROLES)
+            ]
+    return dataclasses.replace(record, **changes) if changes else record
