@@ -114,7 +114,12 @@ def statement(
 
     if fmt not in FORMATS:
         raise ValidationError("--format", fmt, f"use one of: {', '.join(FORMATS)}")
-    (language,) = _languages(lang)[:1]
+    languages = _languages(lang)
+    if len(languages) != 1:
+        raise ValidationError(
+            "--lang", lang, "a statement is in one language: write one statement per language"
+        )
+    (language,) = languages
     if fmt == "pdf" and out is None:
         raise ValidationError("--out", "", "a PDF needs a file: add --out statement.pdf")
     data = _collect(ctx, None, on)

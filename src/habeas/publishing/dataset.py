@@ -29,13 +29,14 @@ from habeas.domain.records import (
     Record,
     Source,
 )
+from habeas.domain.vocabulary import HELD_KINDS
 from habeas.editions import RULES, Change, Edition, Member, Rule, diff, list_editions_newest_first, load
 from habeas.editions.published import members_on
 from habeas.publishing.redact import Gate
 from habeas.storage import queries
 from habeas.storage.store import Store
 
-__all__ = ["EditionChanges", "PublicData", "PublicList", "collect"]
+__all__ = ["EditionChanges", "PublicData", "PublicList", "collect", "covers"]
 
 R = TypeVar("R", bound=Record)
 
@@ -111,6 +112,28 @@ class PublicData:
 
     def has(self, kind: str, record_id: str) -> bool:
         return record_id in self.shown.get(kind, set())
+
+    def custody_on(
+        self, person_id: str, day: date, kinds: Iterable[str] = HELD_KINDS
+    ) -> CustodyPeriod | None:
+        """The person's custody period of one of `kinds` that certainly covers `day` (the latest begun)."""
+        covering = [p for p in self.custody.get(person_id, []) if p.kind in kinds and covers(p, day)]
+        return covering[-1] if covering else None
+
+    def facility_name(self, period: CustodyPeriod | None) -> str:
+        """Where a period is spent, as the public may read it: its facility, else its place."""
+        if period is None:
+            return ""
+        facility = self.organisations.get(period.facility_id or "")
+        return facility.name if facility else period.place
+
+
+def covers(period: CustodyPeriod, day: date) -> bool:
+    """Whether a custody period certainly covers `day`: as `habeas.storage.queries.covering` in SQL."""
+    start = period.start
+    started = (start.latest or start.earliest or day) <= day
+    ended = period.end is not None and (period.end.earliest is None or period.end.earliest < day)
+    return started and not ended
 
 
 def collect(

@@ -52,6 +52,7 @@ AUDIENCES: Mapping[str, frozenset[str]] = {
     "confidential": ALL_VISIBILITY,
 }
 _RANK = {"public": 0, "restricted": 1, "confidential": 2}
+CHUNK = 500  # ids per query
 
 #: Kinds that never reach the public, whatever a record's visibility: who is whose relative.
 NEVER_PUBLIC_KINDS = frozenset({"relationship"})
@@ -123,7 +124,7 @@ class Gate:
             return set()
         found = queries.visible_ids(self.conn, kind, ids, visible=self.visible)
         if self.public and found:
-            found -= self._never_public(kind, found)
+            found -= self._never_public_chunked(kind, found)
         return found
 
     # -- screening -----------------------------------------------------------------
@@ -175,19 +176,24 @@ class Gate:
                 sources.c.id.in_(chunk), sources.c.kind.in_(NEVER_PUBLIC_SOURCE_KINDS)
             )
             return set(self.conn.execute(query).scalars())
+        # The withheld people are compared here rather than sent to the database as a long IN list:
+        # the list would be bound again on every page of every kind.
         if kind == "event":
-            query = sa.select(event_participants.c.event_id).where(
-                event_participants.c.event_id.in_(chunk),
-                event_participants.c.role == "victim",
-                event_participants.c.person_id.in_(self.withheld_people),
+            query = sa.select(event_participants.c.event_id, event_participants.c.person_id).where(
+                event_participants.c.event_id.in_(chunk), event_participants.c.role == "victim"
             )
-            return set(self.conn.execute(query).scalars())
-        if "person_id" in table.c and self.withheld_people:
-            query = sa.select(table.c.id).where(
-                table.c.id.in_(chunk), table.c.person_id.in_(self.withheld_people)
-            )
-            return set(self.conn.execute(query).scalars())
-        return set()
+        elif "person_id" in table.c and self.withheld_people:
+            query = sa.select(table.c.id, table.c.person_id).where(table.c.id.in_(chunk))
+        else:
+            return set()
+        return {i for i, person_id in self.conn.execute(query) if person_id in self.withheld_people}
+
+    def _never_public_chunked(self, kind: str, ids: Collection[str]) -> set[str]:
+        """`_never_public` a chunk at a time: SQLite binds at most 32,766 values in a statement."""
+        ordered, found = sorted(ids), set()
+        for start in range(0, len(ordered), CHUNK):
+            found |= self._never_public(kind, ordered[start : start + CHUNK])
+        return found
 
 
 def _empty(cls: type[Any], name: str) -> Any:
