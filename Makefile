@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/writes.py
 	$(BIN)/python benchmarks/web.py --people $(PEOPLE)
 	$(BIN)/python benchmarks/import.py --rows $(PEOPLE)
+	$(BIN)/python benchmarks/publish.py --people 10000 --langs en,az,ru
 
 ## docs: regenerate docs/cli.md from the commands' help
 docs: $(STAMP)

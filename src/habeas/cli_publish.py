@@ -57,7 +57,8 @@ def site(
 ) -> None:
     """Build the public list site: static HTML pages, SVG charts, CSV and JSON downloads.
 
-    It holds only what the public may see: public records of people who consented to publication.
+    It holds only what the public may see: public records, naming only people who consented to
+    publication (never relatives of critics), with team-only fields cut; see docs/publishing.md.
     It works with JavaScript off, loads nothing from other hosts, and the same data always gives
     the same files. Open OUT_DIR/index.html, or copy the folder to any web server.
 

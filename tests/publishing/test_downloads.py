@@ -1,7 +1,9 @@
 """The list downloads: list.csv and list.json hold the named members only, the same bytes each time.
 
-`public_people` builds the small store the public database tests use too: invented people who are
-public and consented, public without consent, and restricted, all on the list.
+`public_people` builds the small store the public database, site and statement tests use too:
+invented people who are public and consented, public without consent, and restricted, all on the
+list. One journalist and three bloggers are withheld: the bloggers are counted under their category,
+the lone journalist in no category, so that a count of one cannot point at her.
 """
 
 from __future__ import annotations
@@ -41,17 +43,20 @@ SECRET = "SECRET-MARKER-publicdb"
 class People:
     named: str  # public, consented: on the list by name
     second: str  # public, consented, under house arrest: not on the PACE list
-    unnamed: str  # public, no consent: counted as withheld, never named
+    unnamed: str  # public, no consent: counted as withheld, never named, in no category (alone in hers)
+    bloggers: tuple[str, ...]  # three public bloggers without consent: counted as withheld bloggers
     hidden: str  # restricted: neither named nor counted
     source: str  # a public source cited for the named person
     secret_source: str  # a confidential source cited for the named person
     interview: str  # a public interview: never leaves
 
 
-def _person(service: Service, names: list[PersonName], visibility: str, consent: bool) -> str:
+def _person(
+    service: Service, names: list[PersonName], visibility: str, consent: bool, group: str = "journalist"
+) -> str:
     record = Person(
         names=names,
-        groups=["journalist"],
+        groups=[group],
         visibility=visibility,
         consent_to_publish=consent,
         sex="female",
@@ -113,6 +118,12 @@ def public_people(store: Store) -> People:
     _held(service, unnamed, prison.id)
     hidden = _person(service, [PersonName(value="Leyla Restricted")], "restricted", True)
     _held(service, hidden, prison.id)
+    bloggers = tuple(
+        _person(service, [PersonName(value=f"Withheld Blogger {n}")], "public", False, group="blogger")
+        for n in (1, 2, 3)
+    )
+    for blogger in bloggers:
+        _held(service, blogger, prison.id)
     charges = service.create(
         *(
             Charge(person_id=named, code="CC", article=article, brought=PartialDate.parse("2023-02-10"))
@@ -126,7 +137,7 @@ def public_people(store: Store) -> People:
     service.cite(secret_source.id, "person", named, locator=SECRET, visibility="confidential")
     service.cite(interview.id, "person", named, locator="tape 1", visibility="public")
     service.cite(source.id, "person", unnamed, locator="p. 6", visibility="public")
-    return People(named, second, unnamed, hidden, source.id, secret_source.id, interview.id)
+    return People(named, second, unnamed, bloggers, hidden, source.id, secret_source.id, interview.id)
 
 
 @pytest.fixture
@@ -166,9 +177,11 @@ def test_json_holds_the_list_and_its_members(data: PublicData, people: People, t
     assert document["list"]["on_date"] == "2024-06-01"
     assert document["list"]["edition_id"] is None
     assert document["list"]["rule"]["name"] == "pace"
-    assert document["list"]["counts"] == {"journalist": 2}
-    assert document["list"]["withheld"] == {"journalist": 1}
-    assert document["list"]["total"] == 2
+    # three withheld bloggers are counted as bloggers; the one withheld journalist in no category
+    assert document["list"]["counts"] == {"journalist": 1, "blogger": 3}
+    assert document["list"]["withheld"] == {"blogger": 3}
+    assert document["list"]["withheld_unsorted"] == 1
+    assert document["list"]["total"] == 5
     (member,) = document["members"]
     assert member["person_id"] == people.named
     assert member["names"][1] == {"value": "Айсель Придуманная", "script": "Cyrl", "kind": "transliteration"}
@@ -192,6 +205,8 @@ def test_withheld_and_hidden_people_and_secrets_never_appear(
         for absent in (
             people.unnamed,
             "Nigar Unconsented",
+            *people.bloggers,
+            "Withheld Blogger",
             people.hidden,
             "Leyla Restricted",
             people.secret_source,

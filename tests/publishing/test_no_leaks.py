@@ -70,7 +70,8 @@ class Seeded:
 
 
 def _name(value: str, script: str = "Latn") -> list[PersonName]:
-    return [PersonName(value=value, script=script)]
+    """A name of two words, as the names of hidden people are looked for in published text."""
+    return [PersonName(value=f"{value} Əliyev", script=script)]
 
 
 def _seed(store: Store) -> Seeded:
@@ -231,7 +232,64 @@ def _seed(store: Store) -> Seeded:
         ),
     )
     s.hide(*cites[3:])
-    publish(service, DAY, RULES["pace"], note="leak test edition")
+    # text of public records naming hidden people, and a quotation supporting a team-only field
+    (naming, case) = service.create(
+        Source(
+            title="MRKNOCONSENT Əliyev and Leyla Qasımova detained in Baku",
+            publisher="Invented News",
+            visibility="public",
+        ),
+        Case(title="Case of MRKRESTRICTEDPERSON Əliyev", person_ids=[named.id], visibility="public"),
+    )
+    service.create(
+        Citation(source_id=naming.id, target_kind="person", target_id=named.id, visibility="public"),
+        Citation(
+            source_id=news.id,
+            target_kind="person",
+            target_id=named.id,
+            target_field="birth_place",
+            quote=s.mark("birthplacequote"),
+            visibility="public",
+        ),
+        Event(
+            type="arrest",
+            date=START,
+            participants=[Participant(person_id=restricted.id)],
+            summary=s.mark("restrictedvictimevent"),
+            visibility="public",
+        ),
+    )
+    # someone on an earlier edition who left it, for a reason only a confidential record gives
+    (left,) = service.create(
+        Person(names=_name("Vuqar"), groups=["journalist"], visibility="public", consent_to_publish=True)
+    )
+    service.create(
+        CustodyPeriod(
+            person_id=left.id,
+            kind="pre_trial_detention",
+            start=START,
+            end=PartialDate.parse("2024-08-01"),
+            visibility="public",
+        ),
+        Assessment(person_id=left.id, conclusion="political_prisoner", decided_on=START, visibility="public"),
+        Event(
+            type="death_in_custody",
+            date=PartialDate.parse("2024-08-01"),
+            participants=[Participant(person_id=left.id)],
+            visibility="confidential",
+        ),
+    )
+    # the person without consent is on the list too: counted, never named
+    s.hide(
+        *service.create(
+            Assessment(
+                person_id=unnamed.id, conclusion="political_prisoner", decided_on=START, visibility="public"
+            )
+        )
+    )
+    s.markers.extend(["died in custody", "death_in_custody"])
+    publish(service, date(2024, 6, 1), RULES["pace"], note=s.mark("editionnote"))
+    publish(service, DAY, RULES["pace"], note=s.mark("editionnote2"))
     return s
 
 

@@ -51,7 +51,14 @@ def test_tables_hold_the_public_records(data: PublicData, people: People, tmp_pa
         out,
         "SELECT person_id, category, custody_kind, held_since, facility, charges, sources FROM list_members",
     ) == [(people.named, "journalist", "imprisonment", "2023-02", FACILITY, "CC 206.3.2; CC 233", 1)]
-    assert rows(out, "SELECT category, count, named, withheld FROM list_summary") == [("journalist", 2, 1, 1)]
+    # the lone withheld journalist is counted in the last row, with no category; the three bloggers
+    # under their own; the counts add up to the total
+    assert rows(out, "SELECT category, count, named, withheld FROM list_summary ORDER BY position") == [
+        ("journalist", 1, 1, 0),
+        ("blogger", 3, 0, 3),
+        (None, 1, 0, 1),
+    ]
+    assert rows(out, "SELECT sum(count) FROM list_summary") == [(data.listing.total,)] == [(5,)]
     assert rows(
         out, "SELECT value, script FROM person_names WHERE person_id = ? ORDER BY position", people.named
     ) == [
@@ -104,6 +111,8 @@ def test_withheld_and_hidden_people_and_secrets_never_appear(
         for absent in (
             people.unnamed,
             "Nigar Unconsented",
+            *people.bloggers,
+            "Withheld Blogger",
             people.hidden,
             "Leyla Restricted",
             people.secret_source,
@@ -120,6 +129,11 @@ def test_metadata_describes_every_table_and_column(data: PublicData, tmp_path: P
     summary = write_public_db(data, out)
     metadata = json.loads(summary.metadata.read_text(encoding="utf-8"))
     assert "2024-06-01" in metadata["description"] and '"pace"' in metadata["description"]
+    assert (
+        "5 people are on it. 4 of them are counted but not named (no consent to publication, or"
+        in (metadata["description"])
+    )
+    assert "Those in too small categories (1 in all) are in no category." in metadata["description"]
     tables = metadata["databases"]["habeas-public"]["tables"]
     assert tables["people"]["fts_table"] == "people_fts"
     assert tables["people"]["label_column"] == "name"
@@ -240,6 +254,12 @@ def test_datasette_serves_the_tables(datasette: tuple[str, dict[str, object]], p
     assert [p["name"] for p in found.json()] == ["Aysel Invented"]
     for table in ("list_members", "custody_periods", "charges", "events", "citations", "sources", "editions"):
         assert httpx.get(f"{base}/public/{table}", timeout=10).status_code == 200, table
+    summary = httpx.get(f"{base}/public/list_summary.json", params={"_shape": "array"}, timeout=10)
+    assert [(r["category"], r["count"]) for r in summary.json()] == [
+        ("journalist", 1),
+        ("blogger", 3),
+        (None, 1),
+    ]
 
 
 # -- the command ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 from habeas.domain.dates import PartialDate
 from habeas.domain.records import (
     Assessment,
+    Case,
     Charge,
     Citation,
     CustodyPeriod,
@@ -171,3 +172,44 @@ def test_retracted_records_leave_for_nobody(store: Store, world: World) -> None:
 def test_an_unknown_audience_is_refused() -> None:
     with pytest.raises(ValidationError, match="--audience"):
         audience_visibility("everyone")
+
+
+def test_text_naming_hidden_people_and_what_depends_on_them(store: Store, world: World) -> None:
+    service = Service(store, "tester")
+    news = world.ids["news"]
+    case, shared_case, uncited, arrest = service.create(
+        Case(title="Case of Restricted Person", person_ids=[world.named.id], visibility="public"),
+        Case(title="Group case", person_ids=[world.named.id, world.restricted.id], visibility="public"),
+        Source(title="Never cited", visibility="public"),
+        Event(
+            type="arrest",
+            date=DAY,
+            participants=[Participant(person_id=world.restricted.id)],
+            visibility="public",
+        ),
+    )
+    field_cite, name_cite = service.create(
+        Citation(
+            source_id=news,
+            target_kind="person",
+            target_id=world.named.id,
+            target_field="birth_place",
+            quote="q",
+        ),
+        Citation(
+            source_id=news, target_kind="person", target_id=world.named.id, target_field="names", quote="q"
+        ),
+    )
+    service.update("citation", field_cite.id, visibility="public")
+    service.update("citation", name_cite.id, visibility="public")
+
+    cases = _seen(store, "public", "case")
+    assert set(cases) == {case.id}  # a case with a hidden person is withheld
+    shown_case = cases[case.id]
+    assert isinstance(shown_case, Case) and shown_case.title == "Case of [name withheld]"
+    assert uncited.id not in _seen(store, "public", "source")  # no published citation ties it to anything
+    assert arrest.id not in _seen(store, "public", "event")  # its victim is not public
+    citations = _seen(store, "public", "citation")
+    assert name_cite.id in citations and field_cite.id not in citations
+    team = _seen(store, "restricted", "case")
+    assert {case.id, shared_case.id} <= set(team) and team[case.id].title == "Case of Restricted Person"  # type: ignore[attr-defined]

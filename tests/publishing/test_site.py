@@ -1,10 +1,10 @@
 """The static public site, built from a real SQLite store of invented people.
 
 The store holds a person who is public and consented (named, with names in three scripts and
-footnoted sources), one public without consent (counted, never named), one restricted (neither),
-and one who left the list between two editions. The site is built in English, Azerbaijani and
-Russian; its pages, links, languages, determinism and the refusal to replace a user's folder are
-checked, and `habeas publish site` is run as a real process on a demo database.
+footnoted sources), one public without consent (counted in no category, never named), one
+restricted (neither), and one who left the list between two editions. The site is built in English,
+Azerbaijani and Russian; its pages, links, languages, determinism and the refusal to replace a
+user's folder are checked, and `habeas publish site` is run as a real process on a demo database.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from test_downloads import ON, public_people
 
 from conftest import Habeas
 from habeas.domain.dates import PartialDate
@@ -45,6 +46,7 @@ from habeas.storage.store import Store
 LANGS = ("en", "az", "ru")
 FIRST, SECOND = date(2024, 2, 1), date(2024, 6, 1)
 SECRET_SOURCE = "Confidential informant notes"
+TEAM_NOTE = "Team note: MRKEDITIONNOTE"  # an edition's note is written for the team, never published
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ def make_world(store: Store) -> World:
     hidden = _person(service, [PersonName(value="Leyla Mexfi")], visibility="restricted")
     _held(service, hidden, prison.id)
     publish(service, FIRST, RULES["pace"])
-    publish(service, SECOND, RULES["pace"])
+    publish(service, SECOND, RULES["pace"], note=TEAM_NOTE)
     return World(named, leaver, unnamed, hidden, lawyer)
 
 
@@ -220,8 +222,11 @@ def test_index_lists_by_category_with_counts_and_the_withheld_line(site: Path, w
     assert f"Political prisoners on {SECOND.isoformat()}" in words
     assert "People on the list: 2." in words
     assert "Named here: 1; names withheld: 1." in words
-    assert "Journalist 2" in words  # the category's count, named and withheld together
-    assert "and 1 more whose names are withheld" in words
+    # one withheld journalist is too few to be shown under her category: she is counted apart
+    journalists = page[page.index('id="category-journalist"') :]
+    assert "Journalist 1" in words and "withheld" not in journalists[: journalists.index("</section>")]
+    assert "Names withheld, not shown by category 1 Total 2" in words
+    assert "People whose names are withheld and who are not shown by category: 1." in words
     assert f'href="../en/people/{world.named}.html">Aysel Uydurma</a>' in page
     assert re.search(r"Edition [0-9A-Z]{26} of 2024-06-01", words)
     for lang in LANGS:
@@ -229,6 +234,21 @@ def test_index_lists_by_category_with_counts_and_the_withheld_line(site: Path, w
             content = path.read_text(encoding="utf-8")
             assert "Nigar Gizli" not in content and "Leyla Mexfi" not in content
             assert SECRET_SOURCE not in content and "tape 7" not in content
+            assert "MRKEDITIONNOTE" not in content
+
+
+def test_withheld_people_are_shown_by_category_only_where_there_are_three(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    public_people(sqlite_store)  # one withheld journalist, three withheld bloggers, one named journalist
+    build_site(collect(sqlite_store, on=ON), tmp_path / "site", ["en"])
+    page = read(tmp_path / "site", "en/index.html")
+    words = text_of(page)
+    assert "People on the list: 5. Named here: 1; names withheld: 4." in words
+    assert "Journalist 1 Blogger 3 Names withheld, not shown by category 1 Total 5" in words
+    assert "Blogger (3) Names withheld: 3" in words
+    assert "People whose names are withheld and who are not shown by category: 1." in words
+    assert "Withheld Blogger" not in page and "Nigar Unconsented" not in page
 
 
 def test_a_computed_list_says_it_is_not_an_edition(sqlite_store: Store, world: World, tmp_path: Path) -> None:
@@ -285,8 +305,12 @@ def test_methodology_page_states_the_criteria_the_rule_and_how_counts_are_made(s
     for point in (
         "neither named nor counted",
         "consented to publication",
-        "witnesses",
+        "Witnesses",
         "reduced to the year",
+        "whose names are withheld (no consent to publication, or relatives of critics)",
+        "Relatives of critics are never named, even with consent",
+        "counted in their category only where it has at least 3 of them",
+        "counts everyone whose public custody records show them held",
     ):
         assert point in words
 
@@ -311,7 +335,7 @@ def test_pages_are_in_each_language_and_switch_between_them(site: Path, world: W
     assert "Айсель Выдуманная</a>" in read(site, "ru/index.html")  # the reader's script first
     assert "Jurnalist" in read(site, "az/index.html")
     assert "Журналист" in read(site, "ru/index.html")
-    title = gettext_for("ru")("People held at the end of each month")
+    title = gettext_for("ru")("People in custody at each month end, on the list or not")
     assert f"<title>{escape(title)}</title>" in read(site, "ru/charts/held.svg")
 
 
@@ -393,6 +417,15 @@ def test_charts_page_shows_each_chart_as_an_image_with_its_figures(site: Path) -
     assert "CC 206.3.2 (smuggling by a group) 1" in words
     held = read(site, "en/charts/held.svg")
     assert "Invented Summit" in held and "<script" not in held
+    # the held chart counts custody records, not the list: its title, caption and the page say so
+    assert "People in custody at each month end, on the list or not" in held
+    assert (
+        "People in custody at each month end, from the public custody records (whether or not on the list)"
+        in (words)
+    )
+    assert "whether or not they are on the list: this is not the list" in words
+    assert "The chart of people in custody at each month end counts everyone whose public custody" in words
+    assert "Month People in custody" in words
 
 
 # -- the output folder ---------------------------------------------------------------

@@ -33,6 +33,8 @@ REASONS: dict[str, str] = {
     # either way, when the facts now say the earlier edition should have been otherwise
     "recorded_late": "facts recorded after the edition was published",
     "category": "category changed",
+    # in what is published, when the record a reason is read from is not public
+    "not_public": "reason not public",
 }
 
 

@@ -10,10 +10,13 @@ withheld; members it does not show at all (not public) are neither named nor cou
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from habeas.domain.records import (
     Assessment,
@@ -33,12 +36,16 @@ from habeas.domain.vocabulary import HELD_KINDS
 from habeas.editions import RULES, Change, Edition, Member, Rule, diff, list_editions_newest_first, load
 from habeas.editions.published import members_on
 from habeas.publishing.redact import Gate
+from habeas.security.roles import ALL_VISIBILITY
 from habeas.storage import queries
 from habeas.storage.store import Store
+from habeas.storage.tables import assessments, custody_periods
 
 __all__ = ["EditionChanges", "PublicData", "PublicList", "collect", "covers"]
 
 R = TypeVar("R", bound=Record)
+#: The fewest people withheld in a category for the category's withheld count to be published.
+MIN_WITHHELD_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -46,18 +53,22 @@ class PublicList:
     """The list as published: named members in category order, and counts of those not named.
 
     `edition_id` is None when the list was computed for the day rather than read from an edition.
+    People whose names are withheld are counted per category only where a category has at least
+    `MIN_WITHHELD_SHOWN` of them; the rest are counted in `withheld_unsorted`, without a category,
+    so that a count of one cannot point at a person.
     """
 
     edition_id: str | None
     on_date: date
     rule: Rule
     members: tuple[Member, ...]
-    withheld: dict[str, int]  # category -> members public but not named (no consent)
-    note: str = ""
+    withheld: dict[str, int]  # category -> members public but not named, where at least MIN_WITHHELD_SHOWN
+    withheld_unsorted: int = 0  # members not named, in categories with fewer of them
+    note: str = ""  # never set for the public: an edition's note is written for the team
 
     @property
     def counts(self) -> dict[str, int]:
-        """Members per category, named and withheld together, in the rule's category order."""
+        """Members per category, named and withheld (where shown by category), in the rule's order."""
         named = self.rule.counts(self.members)
         order = [*self.rule.categories, "other"]
         return {
@@ -65,8 +76,12 @@ class PublicList:
         }
 
     @property
+    def withheld_total(self) -> int:
+        return sum(self.withheld.values()) + self.withheld_unsorted
+
+    @property
     def total(self) -> int:
-        return len(self.members) + sum(self.withheld.values())
+        return len(self.members) + self.withheld_total
 
 
 @dataclass(frozen=True)
@@ -148,7 +163,9 @@ def collect(
     else the list computed on `on` (default today) under `rule` (default PACE).
 
     When `on` is given without an edition id, the list is computed for that day even where
-    editions exist, so that a statement can speak of any day.
+    editions exist, so that a statement can speak of any day. A computed list keeps only the
+    members whose custody on the day (and assessment, where the rule asks for one) the audience
+    may read: it must not name someone on the strength of facts it does not publish.
     """
     with store.reading() as conn:
         gate = Gate(conn, audience)
@@ -166,14 +183,44 @@ def collect(
         else:
             the_rule, day, note = rule or RULES["pace"], on or date.today(), ""
             members = members_on(conn, day, the_rule)
+            supported = _supported(conn, [m.person_id for m in members], day, the_rule, gate.visible)
+            members = [m for m in members if m.person_id in supported]
         people = {p.id: p for p in _typed(records["person"], Person)}
-        public_people = queries.visible_ids(
-            conn, "person", [m.person_id for m in members], visible={"public"}
-        )
-        unnamed = public_people & gate.withheld_people if audience == "public" else set()
+        unnamed = _unnamed(conn, gate, [m.person_id for m in members])
+        note = note if audience != "public" else ""  # written for the team ("why this edition")
         public_list = _public_list(chosen, day, the_rule, note, members, people, unnamed)
-        history = _history(conn, editions, chosen, people, gate) if chosen is not None else []
+        shown_ids = {r.id for items in records.values() for r in items}
+        history = _history(conn, editions, chosen, people, gate, shown_ids) if chosen is not None else []
     return _index(audience, public_list, history, records)
+
+
+def _unnamed(conn: Connection, gate: Gate, person_ids: Collection[str]) -> set[str]:
+    """Those of `person_ids` who are counted in public but not named: public, live, withheld."""
+    if not gate.public:
+        return set()
+    return queries.visible_ids(conn, "person", person_ids, visible=gate.visible) & gate.withheld_people
+
+
+def _supported(
+    conn: Connection, person_ids: Collection[str], day: date, rule: Rule, visible: Collection[str]
+) -> set[str]:
+    """Those of `person_ids` held on `day` under `rule` by records of a visibility in `visible`."""
+    if ALL_VISIBILITY <= set(visible) or not person_ids:
+        return set(person_ids)
+    cp, a = custody_periods, assessments
+    held = sa.select(cp.c.person_id).where(
+        queries.covering(day), cp.c.kind.in_(rule.custody_kinds), cp.c.visibility.in_(sorted(visible))
+    )
+    found = {i for i in conn.execute(held).scalars() if i in person_ids}
+    if not rule.require_assessment:
+        return found
+    decided = sa.select(a.c.person_id).where(
+        a.c.retracted.is_(False),
+        a.c.visibility.in_(sorted(visible)),
+        a.c.conclusion.in_(rule.conclusions),
+        a.c.decided_on_latest <= day,
+    )
+    return found & set(conn.execute(decided).scalars())
 
 
 _KINDS = (
@@ -217,26 +264,37 @@ def _public_list(
     for m in members:
         if m.person_id in unnamed:
             withheld[m.category] += 1
-    return PublicList(chosen.id if chosen else None, day, rule, named, dict(withheld), note)
+    shown = {c: n for c, n in withheld.items() if n >= MIN_WITHHELD_SHOWN}
+    unsorted = sum(n for c, n in withheld.items() if c not in shown)
+    return PublicList(chosen.id if chosen else None, day, rule, named, shown, unsorted, note)
 
 
 def _history(
-    conn: Any, editions: list[Edition], chosen: Edition, people: dict[str, Person], gate: Gate
+    conn: Connection,
+    editions: list[Edition],
+    chosen: Edition,
+    people: dict[str, Person],
+    gate: Gate,
+    shown_ids: set[str],
 ) -> list[EditionChanges]:
-    """Each edition up to `chosen` (same rule), against the one before it, newest first."""
-    same_rule = [e for e in reversed(editions) if e.rule == chosen.rule and e.on_date <= chosen.on_date]
+    """Each edition up to `chosen` (same rule, published before it), against the one before, newest first."""
+
+    def order(e: Edition) -> tuple[date, datetime, str]:
+        return (e.on_date, e.published_at, e.id)
+
+    same_rule = [e for e in reversed(editions) if e.rule == chosen.rule and order(e) <= order(chosen)]
     out: list[EditionChanges] = []
     previous: Edition | None = None
     for summary in same_rule:
         edition = load(conn, summary.id)
-        public = queries.visible_ids(
-            conn, "person", [m.person_id for m in edition.members], visible={"public"}
-        )
-        total = sum(1 for m in edition.members if m.person_id in people) + len(public & gate.withheld_people)
+        unnamed = _unnamed(conn, gate, [m.person_id for m in edition.members])
+        total = sum(1 for m in edition.members if m.person_id in people) + len(unnamed)
         if previous is None:
             out.append(EditionChanges(edition.id, edition.on_date, None, None, total))
         else:
             d = diff(conn, previous, edition)
+            changed = [c.person_id for c in (*d.added, *d.left)]
+            withheld = _unnamed(conn, gate, changed)
             out.append(
                 EditionChanges(
                     edition.id,
@@ -244,25 +302,31 @@ def _history(
                     previous.id,
                     previous.on_date,
                     total,
-                    tuple(_named(d.added, people)),
-                    tuple(_named(d.left, people)),
-                    tuple(_named(d.recategorised, people)),
-                    sum(1 for c in d.added if c.person_id not in people),
-                    sum(1 for c in d.left if c.person_id not in people),
+                    tuple(_named(d.added, people, shown_ids)),
+                    tuple(_named(d.left, people, shown_ids)),
+                    tuple(_named(d.recategorised, people, shown_ids)),
+                    sum(1 for c in d.added if c.person_id in withheld),
+                    sum(1 for c in d.left if c.person_id in withheld),
                 )
             )
         previous = edition
     return list(reversed(out))
 
 
-def _named(changes: Iterable[Change], people: dict[str, Person]) -> list[Change]:
-    # the evidence id names a record the public may not see: it is dropped here, and read from the
-    # published records instead where a page links to it
-    return [
-        Change(c.person_id, people[c.person_id].display_name, c.before, c.after, c.reason, c.detail, "")
-        for c in changes
-        if c.person_id in people
-    ]
+def _named(changes: Iterable[Change], people: dict[str, Person], shown_ids: set[str]) -> list[Change]:
+    """The changes of people who may be named; a reason read from a record not published is not given."""
+    out = []
+    for c in changes:
+        if c.person_id not in people:
+            continue
+        reason, detail = (
+            (c.reason, c.detail) if not c.evidence or c.evidence in shown_ids else ("not_public", "")
+        )
+        # the evidence id is not carried: a page links to published records by their own ids
+        out.append(
+            Change(c.person_id, people[c.person_id].display_name, c.before, c.after, reason, detail, "")
+        )
+    return out
 
 
 def _by_person(records: Iterable[Any], key: Any) -> dict[str, list[Any]]:

@@ -159,7 +159,10 @@ def list_json(data: PublicData, facts: Iterable[MemberFacts]) -> str:
             "rule": listing.rule.as_json(),
             "counts": listing.counts,
             "total": listing.total,
+            # people whose names are withheld, by category where a category has enough of them to
+            # name no one; the rest in `withheld_unsorted`, in the total and in no category
             "withheld": listing.withheld,
+            "withheld_unsorted": listing.withheld_unsorted,
         },
         "members": [_member_json(f) for f in facts],
     }

@@ -225,14 +225,24 @@ def _list_members(data: PublicData) -> Iterator[Row]:
 
 
 def _list_summary(data: PublicData) -> Iterator[Row]:
-    named = data.listing.rule.counts(data.listing.members)
-    for position, (category, count) in enumerate(data.listing.counts.items(), start=1):
+    """A row per category, then one with no category for the people withheld in too small ones."""
+    listing = data.listing
+    named = listing.rule.counts(listing.members)
+    for position, (category, count) in enumerate(listing.counts.items(), start=1):
         yield {
             "category": category,
             "position": position,
             "count": count,
             "named": named.get(category, 0),
-            "withheld": data.listing.withheld.get(category, 0),
+            "withheld": listing.withheld.get(category, 0),
+        }
+    if listing.withheld_unsorted:
+        yield {
+            "category": None,
+            "position": len(listing.counts) + 1,
+            "count": listing.withheld_unsorted,
+            "named": 0,
+            "withheld": listing.withheld_unsorted,
         }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from habeas.domain.dates import PartialDate
-from habeas.publishing.dataset import PublicData
+from habeas.publishing.dataset import MIN_WITHHELD_SHOWN, PublicData
 
 __all__ = ["APPLICATION_ID", "TABLES", "Column", "Table", "metadata_json"]
 
@@ -22,6 +22,8 @@ __all__ = ["APPLICATION_ID", "TABLES", "Column", "Table", "metadata_json"]
 #: replace (and refuses any other file, such as the working database given by mistake).
 APPLICATION_ID = 0x48425055  # "HBPU"
 TITLE = "Political prisoners: the public list and its records"
+#: Why a person on the list is counted but not named (`habeas.publishing.redact`).
+_WITHHELD_WHY = "no consent to publication, or relatives of critics"
 
 
 @dataclass(frozen=True)
@@ -153,8 +155,8 @@ TABLES: tuple[Table, ...] = (
     ),
     table(
         "people",
-        "Each person the public may read about: those who agreed to be named. People held who did not"
-        " agree are counted in list_summary, never named.",
+        "Each person the public may read about by name. People on the list whose names are withheld"
+        f" ({_WITHHELD_WHY}) are counted in list_summary, never named.",
         f"""
         id {ID} | The person's id, the same in every edition
         name TEXT NOT NULL | The name shown (the first name given)
@@ -260,13 +262,15 @@ TABLES: tuple[Table, ...] = (
     ),
     table(
         "list_summary",
-        "How many people the list holds per category, named and not named.",
-        """
-        category TEXT PRIMARY KEY | The list category
-        position INTEGER NOT NULL | The category's place in the rule's order
-        count INTEGER NOT NULL | People on the list in this category
+        "How many people the list holds per category, named and not named, adding up to its total. People"
+        f" whose names are withheld count in their category only where it has at least {MIN_WITHHELD_SHOWN}"
+        " of them; the rest in the last row, with no category, so that a small count points at no one.",
+        f"""
+        category TEXT UNIQUE | The list category; empty in the last row (people withheld in no category)
+        position INTEGER PRIMARY KEY | The row's place: the rule's order of categories, then that row
+        count INTEGER NOT NULL | People on the list counted in this row
         named INTEGER NOT NULL | Of them, those named in list_members
-        withheld INTEGER NOT NULL | Of them, those not named: they did not agree to publication
+        withheld INTEGER NOT NULL | Of them, those whose names are withheld ({_WITHHELD_WHY})
         """,
         datasette={"sort": "position"},
     ),
@@ -328,15 +332,15 @@ TABLES: tuple[Table, ...] = (
     ),
     table(
         "editions",
-        "The list's published editions up to this one, under the same rule, and how many changed.",
+        "The list's editions up to this one, under the same rule, and how many changed (public people only).",
         f"""
         id {ID} | The edition's id
         on_date TEXT NOT NULL | The day the edition speaks of, YYYY-MM-DD
         previous_id TEXT REFERENCES editions(id) | The edition before it
         is_this_list INTEGER NOT NULL | 1 for the edition this database holds
         total INTEGER NOT NULL | People on the list, named and not named
-        added INTEGER NOT NULL | People who joined since the edition before
-        left INTEGER NOT NULL | People who left since the edition before
+        added INTEGER NOT NULL | People who joined since the edition before, named or with names withheld
+        left INTEGER NOT NULL | People who left since the edition before, named or with names withheld
         recategorised INTEGER NOT NULL | Named people whose category changed
         """,
         datasette={"label_column": "on_date", "sort_desc": "on_date"},
@@ -384,12 +388,10 @@ def _description(data: PublicData) -> str:
     rule = f'the rule "{listing.rule.name}"' + (
         f": {listing.rule.description}" if listing.rule.description else ""
     )
-    withheld = sum(listing.withheld.values())
-    unnamed = (
-        f" {withheld} of them are counted but not named, since they did not agree to publication."
-        if withheld
-        else ""
-    )
+    withheld = listing.withheld_total
+    unnamed = f" {withheld} of them are counted but not named ({_WITHHELD_WHY})." if withheld else ""
+    if listing.withheld_unsorted:
+        unnamed += f" Those in too small categories ({listing.withheld_unsorted} in all) are in no category."
     return (
         "The public part of the records kept on people held for political reasons. The list is"
         f" {edition} of {listing.on_date.isoformat()}, under {rule}. {listing.total} people are on it."

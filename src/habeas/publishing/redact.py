@@ -10,11 +10,14 @@ everything. The gate applies, in order:
 2. for the public audience, what never leaves whatever its visibility says: relationships,
    sources of a kind that identifies who spoke to us (interviews), witnesses among an event's
    participants, relatives of critics, and people who have not consented to publication, with
-   every record about them (an event is withheld when one of its victims is);
+   every record about them (an event is withheld when one of its victims is not shown, a case when
+   one of its people is not); a source is published only when a published citation ties it to a
+   published record, and a citation only when the field it supports may be published;
 3. references: a record whose subject (a custody period's person, a citation's source and target)
    the audience may not see is left out; other references to such records are removed;
 4. fields: each field has the least audience that may see it (`FIELD_AUDIENCE`); below it the
-   field is emptied. A public birth date keeps only its year.
+   field is emptied. A public birth date keeps only its year, and in the text of a public record
+   each stored spelling of a hidden person's name is replaced (`habeas.publishing.name_scrub`).
 """
 
 from __future__ import annotations
@@ -30,10 +33,20 @@ from sqlalchemy.engine import Connection
 from habeas.domain.dates import PartialDate
 from habeas.domain.records import Citation, Intervention, Person, Record, fields_of
 from habeas.errors import ValidationError
+from habeas.publishing.name_scrub import NameScrubber
 from habeas.security.roles import ALL_VISIBILITY
 from habeas.storage import queries
 from habeas.storage.store import Store
-from habeas.storage.tables import RECORD_TABLES, event_participants, people, person_groups, sources
+from habeas.storage.tables import (
+    RECORD_TABLES,
+    case_people,
+    citations,
+    event_participants,
+    people,
+    person_groups,
+    person_names,
+    sources,
+)
 
 __all__ = [
     "AUDIENCES",
@@ -96,6 +109,7 @@ class Gate:
         self.visible = audience_visibility(audience)
         self.public = audience == "public"
         self.withheld_people: frozenset[str] = self._withheld_people() if self.public else frozenset()
+        self._scrubber: NameScrubber | None = None
 
     # -- reading -------------------------------------------------------------------
 
@@ -141,8 +155,20 @@ class Gate:
         for record in records:
             if record.id not in shown[record.KIND] or not _subjects_shown(record, shown):
                 continue
+            if isinstance(record, Citation) and self.field_hidden(record.target_kind, record.target_field):
+                continue  # its quotation would give away the field it supports
             out.append(self._fields(_without_hidden(record, shown, self.public)))
         return out
+
+    def field_hidden(self, kind: str, name: str) -> bool:
+        """Whether the audience may not see field `name` of records of `kind` (or only cut down)."""
+        if not name:
+            return False
+        rank = _RANK[self.audience]
+        least = FIELD_AUDIENCE.get(kind, {}).get(name) or FIELD_AUDIENCE["*"].get(name)
+        if least is not None and rank < _RANK[least]:
+            return True
+        return self.public and (kind, name) == ("person", "birth_date")
 
     def _fields(self, record: Record) -> Record:
         rank = _RANK[self.audience]
@@ -154,7 +180,36 @@ class Gate:
         if self.public and isinstance(record, Person) and not record.birth_date.is_unknown:
             year = record.birth_date.earliest.year if record.birth_date.earliest else None
             changes["birth_date"] = PartialDate.parse(str(year)) if year else PartialDate.unknown()
+        if self.public and not isinstance(record, Person):
+            scrubber = self.scrubber()
+            for f in fields_of(type(record)):
+                value = changes.get(f.name, getattr(record, f.name))
+                if isinstance(value, str) and value and not f.metadata.get("ref") and f.name != "id":
+                    scrubbed = scrubber.scrub(value)
+                    if scrubbed is not value:
+                        changes[f.name] = scrubbed
         return dataclasses.replace(record, **changes) if changes else record
+
+    def scrubber(self) -> NameScrubber:
+        """The names of every person the public may not see (built on first use)."""
+        if self._scrubber is None:
+            hidden_person = sa.or_(
+                people.c.retracted.is_(True),
+                people.c.visibility.notin_(sorted(self.visible)),
+                people.c.id.in_(
+                    sa.select(person_groups.c.person_id).where(person_groups.c.code.in_(NEVER_PUBLIC_GROUPS))
+                ),
+                people.c.consent_to_publish.is_(False),
+            )
+            query = sa.select(person_names.c.value, hidden_person).join(
+                people, people.c.id == person_names.c.person_id
+            )
+            hidden: list[str] = []
+            shown: list[str] = []
+            for value, is_hidden in self.conn.execute(query):
+                (hidden if is_hidden else shown).append(value)
+            self._scrubber = NameScrubber(hidden, shown)
+        return self._scrubber
 
     # -- what never leaves -----------------------------------------------------------
 
@@ -172,21 +227,48 @@ class Gate:
         if kind == "person":
             return set(chunk) & self.withheld_people
         if kind == "source":
-            query = sa.select(sources.c.id).where(
-                sources.c.id.in_(chunk), sources.c.kind.in_(NEVER_PUBLIC_SOURCE_KINDS)
+            return self._unpublished_sources(chunk)
+        if kind == "case":
+            query = sa.select(case_people.c.case_id, case_people.c.person_id).where(
+                case_people.c.case_id.in_(chunk)
             )
-            return set(self.conn.execute(query).scalars())
-        # The withheld people are compared here rather than sent to the database as a long IN list:
-        # the list would be bound again on every page of every kind.
+            return _any_not_shown(list(self.conn.execute(query)), self._people_shown)
         if kind == "event":
             query = sa.select(event_participants.c.event_id, event_participants.c.person_id).where(
                 event_participants.c.event_id.in_(chunk), event_participants.c.role == "victim"
             )
-        elif "person_id" in table.c and self.withheld_people:
+            return _any_not_shown(list(self.conn.execute(query)), self._people_shown)
+        if "person_id" in table.c and self.withheld_people:
+            # compared here, not sent as a long IN list bound again on every page of every kind
             query = sa.select(table.c.id, table.c.person_id).where(table.c.id.in_(chunk))
-        else:
-            return set()
-        return {i for i, person_id in self.conn.execute(query) if person_id in self.withheld_people}
+            return {i for i, person_id in self.conn.execute(query) if person_id in self.withheld_people}
+        return set()
+
+    def _people_shown(self, ids: Collection[str]) -> set[str]:
+        return queries.visible_ids(self.conn, "person", ids, visible=self.visible) - self.withheld_people
+
+    def _unpublished_sources(self, chunk: Sequence[str]) -> set[str]:
+        """Sources of a kind never published, or with no published citation of a published record."""
+        interviews = sa.select(sources.c.id).where(
+            sources.c.id.in_(chunk), sources.c.kind.in_(NEVER_PUBLIC_SOURCE_KINDS)
+        )
+        unpublished = set(self.conn.execute(interviews).scalars())
+        query = sa.select(
+            citations.c.source_id, citations.c.target_kind, citations.c.target_id, citations.c.target_field
+        ).where(
+            citations.c.source_id.in_(chunk),
+            citations.c.retracted.is_(False),
+            citations.c.visibility.in_(sorted(self.visible)),
+        )
+        targets: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for source_id, kind, target_id, target_field in self.conn.execute(query):
+            if kind in RECORD_TABLES and kind != "source" and not self.field_hidden(kind, target_field):
+                targets[kind].append((source_id, target_id))
+        cited: set[str] = set()
+        for kind, pairs in targets.items():
+            shown = self.shown(kind, {target_id for _, target_id in pairs})
+            cited.update(source_id for source_id, target_id in pairs if target_id in shown)
+        return unpublished | (set(chunk) - cited)
 
     def _never_public_chunked(self, kind: str, ids: Collection[str]) -> set[str]:
         """`_never_public` a chunk at a time: SQLite binds at most 32,766 values in a statement."""
@@ -194,6 +276,12 @@ class Gate:
         for start in range(0, len(ordered), CHUNK):
             found |= self._never_public(kind, ordered[start : start + CHUNK])
         return found
+
+
+def _any_not_shown(pairs: Sequence[tuple[str, str]], people_shown: Any) -> set[str]:
+    """Of (record id, person id) pairs, the records naming a person `people_shown` does not return."""
+    shown = people_shown({person_id for _, person_id in pairs})
+    return {record_id for record_id, person_id in pairs if person_id not in shown}
 
 
 def _empty(cls: type[Any], name: str) -> Any:

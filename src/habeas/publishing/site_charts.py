@@ -1,10 +1,11 @@
 """The figures behind the public site's charts, computed once from a `PublicData`, drawn per language.
 
-Four charts: people held at each month's end, arrests per month (both with context periods shaded),
-the charges most used against the people named on the list, and where those people are held on the
-list's day. A count includes a dated fact only when its date is certain: a custody period counts at
-a month's end only when it certainly covers that day (`dataset.covers`), an arrest only when it is
-known to its month.
+Four charts: people in custody at each month's end (everyone the public custody records show held
+under the rule's kinds, on the list or not: not the list's count), arrests per month (both with
+context periods shaded), the charges most used against the people named on the list, and where
+those people are held on the list's day. A count includes a dated fact only when its date is
+certain: a custody period counts at a month's end only when it certainly covers that day
+(`dataset.covers`), an arrest only when it is known to its month.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class Figures:
     """What the charts show, in numbers; the same for every language."""
 
     months: tuple[date, ...]  # the day counted in each month: its last day, or the list's day
-    held: tuple[int, ...]  # people held on each of `months`
+    held: tuple[int, ...]  # people in custody on each of `months`, whether or not on the list
     arrests: tuple[int, ...]  # arrests known to fall in each month
     periods: tuple[charts.Period, ...]
     charges: tuple[tuple[str, int], ...]  # (code and article, named members charged under it)
@@ -80,21 +81,36 @@ def draw(figures: Figures, _: Gettext) -> list[ChartData]:
 def _month_charts(figures: Figures, _: Gettext) -> list[ChartData]:
     months = [m.strftime("%Y-%m") for m in figures.months]
     span = {"first": months[0] if months else "", "last": months[-1] if months else ""}
-    held_caption = _(
-        "People whose public records show them held, under a kind of custody the list's rule "
-        "counts, on the last day of each month from %(first)s to %(last)s (for the last month, "
-        "on the list's day). Shaded: context periods."
+    # The held chart counts custody records, not the list: a reader must not take it for the list's
+    # count. The page's heading says so in full; the drawing's own title, one line wide, in short.
+    held_title = _(
+        "People in custody at each month end, from the public custody records (whether or not on the list)"
     )
+    held_caption = _(
+        "People whose public custody records show them held, under a kind of custody the list's "
+        "rule counts, on the last day of each month from %(first)s to %(last)s (for the last month, "
+        "on the list's day), whether or not they are on the list: this is not the list's count. "
+        "Shaded: context periods."
+    )
+    arrests_title = _("Arrests per month")
     arrests_caption = _(
         "Arrests in the public records, by month, from %(first)s to %(last)s; an arrest known "
         "only to a year or a season is not counted. Shaded: context periods."
     )
     out = []
-    for name, title, caption, counts, column in (
-        ("held", _("People held at the end of each month"), held_caption, figures.held, _("People")),
-        ("arrests", _("Arrests per month"), arrests_caption, figures.arrests, _("Arrests")),
+    for name, title, drawn_title, caption, counts, column in (
+        (
+            "held",
+            held_title,
+            _("People in custody at each month end, on the list or not"),
+            held_caption,
+            figures.held,
+            _("People in custody"),
+        ),
+        ("arrests", arrests_title, arrests_title, arrests_caption, figures.arrests, _("Arrests")),
     ):
-        svg = charts.month_columns(title, list(zip(figures.months, counts, strict=True)), figures.periods)
+        points = list(zip(figures.months, counts, strict=True))
+        svg = charts.month_columns(drawn_title, points, figures.periods)
         rows = tuple(zip(months, counts, strict=True))
         out.append(ChartData(name, title, caption % span, svg, (_("Month"), column), rows))
     return out

@@ -14,7 +14,7 @@ from typing import Any
 from habeas.domain.vocabulary import vocabulary
 from habeas.editions import REASONS, Change
 from habeas.i18n import gettext_for, pick_name, term_label
-from habeas.publishing.dataset import PublicData
+from habeas.publishing.dataset import MIN_WITHHELD_SHOWN, PublicData
 from habeas.publishing.site_people import PeopleIndex
 
 __all__ = [
@@ -49,6 +49,7 @@ REASON_MESSAGES = (
     N_("already held, newly assessed"),
     N_("facts recorded after the edition was published"),
     N_("category changed"),
+    N_("reason not public"),
 )
 #: The built-in rules' descriptions (`habeas.editions.RULES`); a custom rule's is shown as written.
 RULE_DESCRIPTIONS = (
@@ -78,7 +79,11 @@ class Category:
 
 
 def index_page(data: PublicData, index: PeopleIndex, lang: str) -> dict[str, Any]:
-    """The context of `index.html`: the list by category, with counts and the withheld line."""
+    """The context of `index.html`: the list by category, with counts and the withheld lines.
+
+    `unsorted` counts the people whose names are withheld in categories with too few of them to
+    be shown there (`PublicList.withheld_unsorted`); they are in the total and in no category.
+    """
     listing = data.listing
     categories = []
     for code, count in listing.counts.items():
@@ -94,8 +99,8 @@ def index_page(data: PublicData, index: PeopleIndex, lang: str) -> dict[str, Any
         "categories": categories,
         "total": listing.total,
         "named": len(listing.members),
-        "withheld": sum(listing.withheld.values()),
-        "note": listing.note,
+        "withheld": listing.withheld_total,
+        "unsorted": listing.withheld_unsorted,
     }
 
 
@@ -112,6 +117,7 @@ def methodology_page(data: PublicData, lang: str) -> dict[str, Any]:
         "conclusions": [term_label("assessment_conclusion", code, lang) for code in rule.conclusions],
         "require_assessment": rule.require_assessment,
         "rule_categories": [term_label("group", code, lang) for code in rule.categories],
+        "min_withheld": MIN_WITHHELD_SHOWN,
     }
 
 

@@ -1,10 +1,11 @@
 """The figures a statement gives, each with the public records behind it; no wording here.
 
 Everything is read from a `PublicData` (what the redaction gate let through), never from the store.
-The list's members are counted whether named or not; custody, groups' sources and events can only
-be told for what the public may see, and the statement says so. An event or intervention belongs
-to a period when its date certainly lies within it (a date known only to the month counts only
-when the whole month is inside), so that no figure depends on a guess.
+The list's members are counted whether named or not (by category only where the list shows them
+so); custody, groups' sources and events can only be told for what the public may see, and the
+statement says so. An event or intervention belongs to a period when its date certainly lies
+within it (a date known only to the month counts only when the whole month is inside), so that no
+figure depends on a guess.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ class Held:
     """Who is on the list: all of them, those withheld, and the named by the form of their custody."""
 
     total: Figure  # named and withheld together; its records are the named members' custody and assessment
-    withheld: int
+    withheld: int  # every member whose name is withheld
+    withheld_unsorted: int  # of them, those counted in no category (too few in theirs to be shown)
     named: int
     pre_trial: Figure
     imprisoned: Figure
@@ -155,7 +157,8 @@ def _held(data: PublicData) -> Held:
     )
     return Held(
         total=Figure(listing.total, tuple(behind)),
-        withheld=sum(listing.withheld.values()),
+        withheld=listing.withheld_total,
+        withheld_unsorted=listing.withheld_unsorted,
         named=len(listing.members),
         pre_trial=Figure(len(by_kind[PRE_TRIAL]), tuple(by_kind[PRE_TRIAL])),
         imprisoned=Figure(len(by_kind[IMPRISONMENT]), tuple(by_kind[IMPRISONMENT])),
@@ -175,7 +178,11 @@ def _accepted_assessment(assessments: Sequence[Assessment], day: date, rule: Rul
 
 
 def _groups(data: PublicData) -> tuple[tuple[str, Figure], ...]:
-    """The largest categories of the list (named and withheld), with the named members' group sources."""
+    """The largest categories of the list, with the named members' group sources.
+
+    A category's count holds its named members and its withheld ones where the list shows them by
+    category (`PublicList.counts`); members withheld in too small a category are in none.
+    """
     counts = {code: n for code, n in data.listing.counts.items() if code != OTHER}
     # a stable sort keeps the rule's order between categories of the same size
     largest = sorted(counts, key=lambda code: -counts[code])[:MAIN_GROUPS]

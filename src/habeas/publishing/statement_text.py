@@ -16,7 +16,7 @@ from babel.dates import format_date
 
 from habeas.domain.records import Source
 from habeas.i18n import gettext_for, term_label
-from habeas.publishing.dataset import PublicData
+from habeas.publishing.dataset import MIN_WITHHELD_SHOWN, PublicData
 from habeas.publishing.statement_facts import ContextComparison, Facts, Figure, facts_of
 
 __all__ = ["MAX_LOCATORS", "MAX_SOURCES", "Note", "Section", "Sentence", "SourceLine", "Statement", "write"]
@@ -127,9 +127,9 @@ class _Writer:
             say.append(
                 self.figure(
                     _(
-                        "This figure includes people whose names are withheld because they have not "
-                        "consented to publication (%(withheld)s in all); they are counted here but "
-                        "described no further."
+                        "This figure includes people whose names are withheld (no consent to "
+                        "publication, or relatives of critics; %(withheld)s in all); they are counted "
+                        "here but described no further."
                     )
                     % {"withheld": held.withheld},
                     Figure(held.withheld),
@@ -185,7 +185,7 @@ class _Writer:
         return say
 
     def groups(self, facts: Facts) -> Section:
-        _ = self._
+        _, unsorted = self._, facts.held.withheld_unsorted
         if not facts.groups:
             return Section(_("Main groups"), ())
         figure = Figure(
@@ -195,14 +195,20 @@ class _Writer:
         )
         method = _(
             "Each person on the list is counted once, under the first of their groups in the order of "
-            "rule %(rule)s; members whose names are withheld are counted in their group."
-        ) % {"rule": facts.rule.name}
-        sentence = self.figure(
-            _("The largest groups among them are: %(groups)s.")
-            % {"groups": self.listed("group", facts.groups)},
-            figure,
-            self.list_method(facts) + " " + method,
-        )
+            "rule %(rule)s. A group's figure counts the people named in it, and the people whose names "
+            "are withheld where the group has at least %(min)s of them."
+        ) % {"rule": facts.rule.name, "min": MIN_WITHHELD_SHOWN}
+        values = {"groups": self.listed("group", facts.groups), "count": unsorted, "min": MIN_WITHHELD_SHOWN}
+        if unsorted:
+            # the group figures must not seem to hold everyone: say who is in none of them
+            text = _(
+                "The largest groups among them are: %(groups)s. These group figures leave out the "
+                "people whose names are withheld in groups with fewer than %(min)s of them (%(count)s "
+                "in all), who are counted in the total only."
+            )
+        else:
+            text = _("The largest groups among them are: %(groups)s.")
+        sentence = self.figure(text % values, figure, self.list_method(facts) + " " + method)
         return Section(_("Main groups"), (sentence,))
 
     def events(self, facts: Facts) -> Section:
