@@ -110,6 +110,7 @@ class Gate:
         self.public = audience == "public"
         self.withheld_people: frozenset[str] = self._withheld_people() if self.public else frozenset()
         self._scrubber: NameScrubber | None = None
+        self._source_hidden: dict[str, bool] = {}
 
     # -- reading -------------------------------------------------------------------
 
@@ -227,7 +228,12 @@ class Gate:
         if kind == "person":
             return set(chunk) & self.withheld_people
         if kind == "source":
-            return self._unpublished_sources(chunk)
+            # a source is judged once per gate: popular ones are named on every page of citations
+            unknown = [i for i in chunk if i not in self._source_hidden]
+            if unknown:
+                hidden = self._unpublished_sources(unknown)
+                self._source_hidden.update((i, i in hidden) for i in unknown)
+            return {i for i in chunk if self._source_hidden[i]}
         if kind == "case":
             query = sa.select(case_people.c.case_id, case_people.c.person_id).where(
                 case_people.c.case_id.in_(chunk)
