@@ -8,12 +8,16 @@ def test_all_is_sorted_and_complete() -> None:
     public = {name for name in vars(habeas) if not name.startswith("_")}
     modules = {
         "accounts",
+        "analysis",
         "cli",
+        "cli_durations",
         "cli_editions",
+        "cli_estimate",
         "cli_exchange",
         "cli_listdoc",
         "cli_publish",
         "cli_reference",
+        "cli_stats",
         "cli_tables",
         "config",
         "demo",

@@ -83,6 +83,10 @@ publish_app = typer.Typer(
     help="Publish what the public may see: a static site, a public database, a statement.",
     no_args_is_help=True,
 )
+stats_app = typer.Typer(
+    help="Figures from the dated facts: series over time, durations, windows around events.",
+    no_args_is_help=True,
+)
 for sub, name in (
     (person_app, "person"),
     (custody_app, "custody"),
@@ -96,6 +100,7 @@ for sub, name in (
     (export_app, "export"),
     (list_app, "list"),
     (publish_app, "publish"),
+    (stats_app, "stats"),
 ):
     app.add_typer(sub, name=name)
 
@@ -1051,7 +1056,16 @@ def settings_help() -> str:
 
 
 # Commands kept in their own modules register themselves on the groups above when imported.
-from habeas import cli_editions, cli_exchange, cli_listdoc, cli_publish, cli_tables  # noqa: E402, F401
+from habeas import (  # noqa: E402, F401
+    cli_durations,
+    cli_editions,
+    cli_estimate,
+    cli_exchange,
+    cli_listdoc,
+    cli_publish,
+    cli_stats,
+    cli_tables,
+)
 
 
 def main() -> None:
