@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/web.py --people $(PEOPLE)
 	$(BIN)/python benchmarks/import.py --rows $(PEOPLE)
 	$(BIN)/python benchmarks/publish.py --people 10000 --langs en,az,ru
+	$(BIN)/python benchmarks/linkage.py --people 1000000
 
 ## docs: regenerate docs/cli.md from the commands' help
 docs: $(STAMP)

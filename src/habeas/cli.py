@@ -87,6 +87,9 @@ stats_app = typer.Typer(
     help="Figures from the dated facts: series over time, durations, windows around events.",
     no_args_is_help=True,
 )
+names_app = typer.Typer(
+    help="Compare names across Azerbaijani, English-style and Russian spellings.", no_args_is_help=True
+)
 for sub, name in (
     (person_app, "person"),
     (custody_app, "custody"),
@@ -101,6 +104,7 @@ for sub, name in (
     (list_app, "list"),
     (publish_app, "publish"),
     (stats_app, "stats"),
+    (names_app, "names"),
 ):
     app.add_typer(sub, name=name)
 
@@ -1057,11 +1061,14 @@ def settings_help() -> str:
 
 # Commands kept in their own modules register themselves on the groups above when imported.
 from habeas import (  # noqa: E402, F401
+    cli_dedupe,
     cli_durations,
     cli_editions,
     cli_estimate,
     cli_exchange,
     cli_listdoc,
+    cli_merge,
+    cli_names,
     cli_publish,
     cli_stats,
     cli_tables,

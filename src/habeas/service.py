@@ -126,6 +126,23 @@ class Service:
             kind, record_id, "update", "", lambda _, current: dataclasses.replace(current, **changes)
         )
 
+    def amend(self, kind: str, record_id: str, action: str, note: str, /, **changes: Any) -> Record:
+        """Change fields of a record (`retracted` too) as one step of a larger, named operation.
+
+        `action` and `note` go into the history and the audit chain, so that every change of, say, a
+        merge of two people (action "merge", note "merge <id>: …") can be found and undone together.
+        As elsewhere, only action "revert" may change a retracted record.
+        """
+        allowed = ({f.name for f in fields_of(RECORD_TYPES[kind])} - STAMP_FIELDS) | {"retracted"}
+        for name in changes:
+            if name not in allowed:
+                raise ValidationError(
+                    f"{kind}.{name}", changes[name], f"fields of a {kind}: {', '.join(sorted(allowed))}"
+                )
+        return self._change(
+            kind, record_id, action, note, lambda _, current: dataclasses.replace(current, **changes)
+        )
+
     def retract(self, kind: str, record_id: str, reason: str = "") -> Record:
         """Withdraw a record: it leaves every count and list but stays in the history."""
         return self._change(

@@ -65,7 +65,7 @@ def test_upgrade_from_empty_builds_exactly_the_declared_schema(empty_engine: Eng
 
 
 def test_there_is_one_head_and_it_is_recorded() -> None:
-    assert migrate.head_revision() == "0005"
+    assert migrate.head_revision() == "0006"
 
 
 def test_the_append_only_triggers_exist_after_upgrade_on_sqlite(sqlite_store: Store) -> None:

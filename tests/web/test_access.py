@@ -192,6 +192,7 @@ PARAMETERS: dict[str, Callable[[Fill], str]] = {
     "kind": lambda f: "person",  # /new/{kind}; test_bad_input tries every kind
     "lang": lambda f: "az",
     "token": lambda f: f.token(),
+    "candidate_id": lambda f: "01JNOPAIR00000000000000000",  # no such pair: its page is a 404, by role
 }
 
 

@@ -19,7 +19,9 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from habeas.linkage import merge
 from habeas.security import roles
+from habeas.service import Service
 from habeas.storage import tables as t
 from habeas.web.auth import PRE_LOGIN_COOKIE, SESSION_COOKIE
 from habeas.web.routes import ROUTES
@@ -27,6 +29,7 @@ from habeas.web.routing import PUBLIC, Page
 
 from .conftest import WebDb, csrf_from
 from .test_access import STATE_CHANGING, Fill, Sessions, describe, fill, sessions_fixture, values_fixture  # noqa: F401 - fixtures
+from .test_duplicates import queued_pair
 from .test_review import pending_entry
 
 #: A valid form for each state-changing route: with the right token it writes something (checked),
@@ -59,7 +62,22 @@ FORMS: dict[tuple[str, str], Callable[[FastAPI, Fill], dict[str, str]]] = {
     ("POST", "/review/documents/{source_id}/accept-all"): lambda app, values: {
         "confirm": "yes" if pending_entry(app, values.ids["source"]) else ""
     },
+    ("POST", "/review/duplicates/merge"): lambda app, values: {
+        "candidate_id": queued_pair(app).id,
+        "keep": "a",
+    },
+    ("POST", "/review/duplicates/reject"): lambda app, values: {"candidate_id": queued_pair(app, 2).id},
+    ("POST", "/review/duplicates/undo"): lambda app, values: merged_pair(app),
 }
+
+
+def merged_pair(app: FastAPI) -> dict[str, str]:
+    """A pair merged from the queue, and the merge to undo."""
+    pair = queued_pair(app, 4)
+    done = merge.merge(
+        Service(app.state.web.store, "editor1"), pair.person_a, pair.person_b, candidate_id=pair.id
+    )
+    return {"candidate_id": pair.id, "merge_id": done.id}
 
 
 def monitoring(app: FastAPI, event_id: str) -> dict[str, str]:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from habeas.domain.names import search_key, skeleton
@@ -469,3 +471,29 @@ CHILDREN: dict[tuple[str, str], Child] = {
 APPEND_ONLY_TABLES = ("audit_entries", "record_versions")
 # Published list editions never change: the same triggers refuse UPDATE and DELETE.
 IMMUTABLE_TABLES = ("list_editions", "list_edition_members")
+
+
+# -- linkage ----------------------------------------------------------------------
+
+# Pairs of people that may be one person (habeas.linkage.queue): found by `habeas dedupe` or
+# `habeas link`, waiting for a person to decide. A work queue like `review_entries`: each change is
+# audited as kind "link_candidate". `person_a` < `person_b`, so a pair is queued once.
+link_candidates = Table(
+    "link_candidates",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("person_a", ID, nullable=False, index=True),
+    Column("person_b", ID, nullable=False, index=True),
+    Column("probability", Float, nullable=False),  # Splink's match probability, 0..1
+    Column("match_weight", Float, nullable=False),  # log2 Bayes factor, summed over comparisons
+    Column("evidence", Text, nullable=False),  # JSON: [{"comparison", "level", "weight"}, ...]
+    Column("status", String(10), nullable=False),  # pending, merged, rejected, linked
+    Column("origin", String(40), nullable=False),  # "dedupe" or "link:<source id>"
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", String(80)),
+    Column("note", Text, nullable=False),
+    UniqueConstraint("person_a", "person_b"),
+    Index("ix_link_candidates_status_probability", "status", "probability"),
+)

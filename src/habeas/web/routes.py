@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from habeas.web import analysis, api, arrest, browse, calendar, forms, history, imports, login, pages, review
+from habeas.web import (
+    analysis,
+    api,
+    arrest,
+    browse,
+    calendar,
+    duplicates,
+    forms,
+    history,
+    imports,
+    login,
+    pages,
+    review,
+)
 from habeas.web.routing import Page
 
 ROUTES: list[Page] = [
@@ -14,6 +27,7 @@ ROUTES: list[Page] = [
     *forms.routes,
     *history.routes,
     *review.routes,
+    *duplicates.routes,
     *analysis.routes,
     *imports.routes,
     *api.routes,

@@ -1,0 +1,1 @@
+"""Linkage: names across scripts and spellings, duplicate detection, merging, linking incoming lists."""
