@@ -120,17 +120,21 @@ def undo(service: Service, merge_id: str) -> Merge:
     return dataclasses.replace(done, undone=True)
 
 
+# What a merge's versions say of it: read by `merges` and `_find`.
+_VERSION_COLUMNS = (
+    record_versions.c.record_id,
+    record_versions.c.kind,
+    record_versions.c.version,
+    record_versions.c.action,
+    record_versions.c.at,
+    record_versions.c.actor,
+    record_versions.c.note,
+)
+
+
 def merges(conn: Connection) -> list[Merge]:
     """Every merge recorded in the history, newest first, each saying whether it was undone."""
-    query = sa.select(
-        record_versions.c.record_id,
-        record_versions.c.kind,
-        record_versions.c.version,
-        record_versions.c.action,
-        record_versions.c.at,
-        record_versions.c.actor,
-        record_versions.c.note,
-    ).where(
+    query = sa.select(*_VERSION_COLUMNS).where(
         sa.or_(
             sa.and_(record_versions.c.action == ACTION, record_versions.c.note.like("merge %")),
             sa.and_(record_versions.c.action == UNDO_ACTION, record_versions.c.note.like("undo merge %")),
@@ -266,15 +270,7 @@ def _undo_rank(change: tuple[str, str, int], other_id: str, store: Any, conn: Co
 
 
 def _find(conn: Connection, merge_id: str) -> Merge:
-    query = sa.select(
-        record_versions.c.record_id,
-        record_versions.c.kind,
-        record_versions.c.version,
-        record_versions.c.action,
-        record_versions.c.at,
-        record_versions.c.actor,
-        record_versions.c.note,
-    ).where(
+    query = sa.select(*_VERSION_COLUMNS).where(
         sa.or_(
             sa.and_(record_versions.c.action == ACTION, record_versions.c.note.like(f"merge {merge_id}: %")),
             sa.and_(
