@@ -248,3 +248,31 @@ def habeas(tmp_path: Path) -> Habeas:
     cli = Habeas(tmp_path)
     cli("init")
     return cli
+
+
+# -- Playwright with Debian's Chromium (never a downloaded browser) ---------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
+    """Debian's Chromium, never a downloaded browser; its own look-ups of other hosts disabled."""
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is not installed: `apt-get install -y chromium` (the .ci/run script does)"
+        if os.environ.get("HABEAS_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+        ],
+    }

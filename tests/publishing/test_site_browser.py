@@ -9,7 +9,6 @@ the list and of a person's page go to tests/artifacts/ (git-ignored) for a perso
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -29,31 +28,7 @@ from habeas.service import Service
 from habeas.storage.store import Store
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
 ON = date(2025, 1, 1)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
-    """Debian's Chromium, never a downloaded browser; its own look-ups of other hosts disabled."""
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is not installed: `apt-get install -y chromium`"
-        if os.environ.get("HABEAS_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "headless": True,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-        ],
-    }
 
 
 class _Quiet(SimpleHTTPRequestHandler):

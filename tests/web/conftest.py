@@ -9,7 +9,6 @@ with uvicorn on a free loopback port, for the browser tests.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
@@ -170,28 +169,4 @@ def live_server(web_db: WebDb) -> Iterator[LiveServer]:
     application.state.web.store.close()
 
 
-# -- Playwright with Debian's Chromium (never a downloaded browser) ---------------
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is not installed: `apt-get install -y chromium` (the .ci/run script does)"
-        if os.environ.get("HABEAS_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "headless": True,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-        ],
-    }
+# Playwright's browser (Debian's Chromium) is set up in tests/conftest.py.
