@@ -144,11 +144,12 @@ class PublicData:
 
 
 def covers(period: CustodyPeriod, day: date) -> bool:
-    """Whether a custody period certainly covers `day`: as `habeas.storage.queries.covering` in SQL."""
-    start = period.start
-    started = (start.latest or start.earliest or day) <= day
-    ended = period.end is not None and (period.end.earliest is None or period.end.earliest < day)
-    return started and not ended
+    """Whether a custody period certainly covers `day`: the rule of `habeas held`, read from the record."""
+    end = period.end
+    certain = queries._certain_days(
+        period.start.earliest, period.start.latest, end.text if end else None, end.earliest if end else None
+    )
+    return certain is not None and certain[0] <= day <= certain[1]
 
 
 def collect(
